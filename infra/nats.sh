@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Starts/stops a NATS server with JetStream on loopback, with its data and log under $SEPTUM_RUN.
+#   nats.sh start|stop|status [demo|test]
+# "demo" (default) listens on ${SEPTUM_NATS_PORT:-4222}; "test" on ${SEPTUM_TEST_NATS_PORT:-4223}, so that
+# test runs never touch the buckets a running demo uses.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+cmd=${1:-status}
+instance=${2:-demo}
+case "$instance" in
+  demo) port=${SEPTUM_NATS_PORT:-4222}; dir="$SEPTUM_RUN/nats" ;;
+  test) port=${SEPTUM_TEST_NATS_PORT:-4223}; dir="$SEPTUM_RUN/nats-test" ;;
+  *) die "unknown NATS instance '$instance' (demo or test)" ;;
+esac
+pidfile="$SEPTUM_PIDS/nats-$instance.pid"
+
+case "$cmd" in
+  start)
+    if pid_alive "$pidfile"; then say "NATS ($instance) already running on 127.0.0.1:$port"; exit 0; fi
+    port_open 127.0.0.1 "$port" && die "port $port is taken by another process; set SEPTUM_NATS_PORT/SEPTUM_TEST_NATS_PORT"
+    command -v nats-server >/dev/null || die "nats-server is not installed; run 'make setup'"
+    mkdir -p "$dir/jetstream"
+    say "starting NATS ($instance) with JetStream on 127.0.0.1:$port"
+    nohup nats-server -a 127.0.0.1 -p "$port" -js -sd "$dir/jetstream" -n "septum-$instance" \
+      >"$SEPTUM_LOGS/nats-$instance.log" 2>&1 </dev/null &
+    echo $! >"$pidfile"
+    wait_for_port 127.0.0.1 "$port" 15 "NATS ($instance)"
+    ;;
+  stop) stop_pidfile "$pidfile" "NATS ($instance)" ;;
+  status) pid_alive "$pidfile" && echo "NATS ($instance) running on 127.0.0.1:$port" || { echo "NATS ($instance) stopped"; exit 1; } ;;
+  *) die "usage: nats.sh start|stop|status [demo|test]" ;;
+esac
