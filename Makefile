@@ -1,0 +1,41 @@
+# Septum — see README.md. Every target runs as root on Debian 12 with a JDK 25 present.
+SHELL := /bin/bash
+export JAVA_HOME := $(shell source infra/lib.sh && find_java25 2>/dev/null)
+MVN := ./mvnw -B -q
+
+.PHONY: help setup build up down demo test lab-down clean
+
+help:
+	@echo "make demo   - install what is missing, build, start the control plane, run the frontend/backend demo"
+	@echo "make test   - run every test (unit, service, kernel, end-to-end)"
+	@echo "make setup  - Debian packages, bpffs, NATS and PostgreSQL on loopback (idempotent)"
+	@echo "make build  - build everything (BPF objects, services, enforcer, CLI)"
+	@echo "make up     - start identity-service and policy-service in the background"
+	@echo "make down   - stop the lab, the services, NATS and PostgreSQL: nothing left running"
+
+setup:
+	@infra/setup.sh
+
+build: setup
+	@echo "==> building (Maven wrapper; first run downloads dependencies)"
+	@$(MVN) -DskipTests install
+
+up: build
+	@infra/services.sh start
+
+down:
+	@if ls services/septum-cli/target/septum-cli-*.jar >/dev/null 2>&1; then ./septum lab down || true; fi
+	@infra/services.sh stop
+	@infra/nats.sh stop demo
+	@infra/nats.sh stop test
+	@infra/postgres.sh stop
+
+demo: up
+	@infra/demo.sh
+
+test: setup
+	@echo "==> running every test"
+	@$(MVN) install
+
+clean:
+	@$(MVN) clean
