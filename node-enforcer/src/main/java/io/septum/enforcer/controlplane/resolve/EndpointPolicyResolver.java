@@ -1,0 +1,134 @@
+package io.septum.enforcer.controlplane.resolve;
+
+import io.septum.enforcer.controlplane.cluster.ClusterState;
+import io.septum.enforcer.controlplane.mapstate.MapState;
+import io.septum.enforcer.controlplane.mapstate.PolicyEntry;
+import io.septum.enforcer.controlplane.mapstate.PolicyKey;
+import io.septum.enforcer.controlplane.mapstate.PortPrefixes;
+import io.septum.enforcer.controlplane.mapstate.RuleRefs;
+import io.septum.model.identity.ReservedIdentity;
+import io.septum.model.kv.NamedPort;
+import io.septum.model.policy.Direction;
+import io.septum.model.policy.rules.Peer;
+import io.septum.model.policy.rules.PolicyRule;
+import io.septum.model.policy.rules.PolicyRules;
+import io.septum.model.policy.rules.PortRule;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Computes an endpoint's complete policy state from the cluster state — the heart of the enforcer:
+ * <ol>
+ *   <li>the policies whose subject selects the endpoint, and the directions they isolate;</li>
+ *   <li>a direction no selecting policy isolates allows everything (one wildcard entry);</li>
+ *   <li>each rule of a selecting policy becomes one entry per (peer identity, protocol/port prefix);
+ *       port ranges become aligned prefixes; named ports resolve against the destination pod
+ *       (this endpoint for ingress, the peer's pods for egress);</li>
+ *   <li>a deny entry wins over an allow on the same key, and allow entries that a deny of the same
+ *       identity covers are dropped, so the datapath's longest-prefix match never lets them shadow it;</li>
+ *   <li>the node itself may always reach its endpoints, as kubelet health checks need
+ *       (Cilium's allow-localhost), unless configured off.</li>
+ * </ol>
+ * Pure function of its inputs: the same state gives the same entries, on any node, after any restart.
+ */
+public final class EndpointPolicyResolver {
+
+    private final boolean allowFromHost;
+
+    public EndpointPolicyResolver(boolean allowFromHost) {
+        this.allowFromHost = allowFromHost;
+    }
+
+    public MapState resolve(EndpointSubject endpoint, ClusterState cluster, RuleRefs ruleRefs) {
+        Map<PolicyKey, PolicyEntry> entries = new HashMap<>();
+        Set<Direction> isolated = EnumSet.noneOf(Direction.class);
+        List<PolicyRules> selecting = new ArrayList<>();
+        for (PolicyRules rules : cluster.policies()) {
+            if (rules.subject().matches(endpoint.labels())) {
+                selecting.add(rules);
+                isolated.addAll(rules.isolates());
+            }
+        }
+        for (Direction direction : Direction.values()) {
+            if (!isolated.contains(direction)) {
+                entries.put(PolicyKey.anyProtocol(0, direction), PolicyEntry.allow(0));
+            }
+        }
+        for (PolicyRules rules : selecting) {
+            for (PolicyRule rule : rules.rules()) {
+                int ruleRef = ruleRefs.numberOf(rule.ref());
+                PolicyEntry entry = rule.action() == PolicyRule.Action.DENY ? PolicyEntry.denyBy(ruleRef) : PolicyEntry.allow(ruleRef);
+                for (Peer peer : rule.peers()) {
+                    for (int identity : cluster.identitiesOf(peer)) {
+                        for (PolicyKey key : keysFor(endpoint, cluster, rule, identity)) {
+                            merge(entries, key, entry);
+                        }
+                    }
+                }
+            }
+        }
+        if (allowFromHost && isolated.contains(Direction.INGRESS)) {
+            merge(entries, PolicyKey.anyProtocol(ReservedIdentity.HOST.id().value(), Direction.INGRESS), PolicyEntry.allow(0));
+        }
+        dropAllowsCoveredByDenies(entries);
+        return MapState.of(entries);
+    }
+
+    private static List<PolicyKey> keysFor(EndpointSubject endpoint, ClusterState cluster, PolicyRule rule, int identity) {
+        Direction direction = rule.direction();
+        if (rule.ports().isEmpty()) {
+            return List.of(PolicyKey.anyProtocol(identity, direction));
+        }
+        List<PolicyKey> keys = new ArrayList<>();
+        for (PortRule port : rule.ports()) {
+            int protocol = port.protocol().number();
+            if (port.isNamed()) {
+                // The name is the destination pod's: ours for ingress, the peer's pods' for egress.
+                List<NamedPort> candidates = direction == Direction.INGRESS ? endpoint.namedPorts()
+                        : identity == 0 ? allNamedPorts(cluster) : cluster.namedPortsOf(identity);
+                for (NamedPort named : candidates) {
+                    if (named.name().equals(port.portName()) && named.protocol().equalsIgnoreCase(port.protocol().name())) {
+                        keys.add(PolicyKey.exactPort(identity, direction, protocol, named.port()));
+                    }
+                }
+            } else if (port.port() == 0) {
+                keys.add(PolicyKey.anyPort(identity, direction, protocol));
+            } else {
+                for (PortPrefixes.PortPrefix prefix : PortPrefixes.of(port.port(), port.lastPort())) {
+                    keys.add(new PolicyKey(identity, direction, protocol, prefix.port(), PolicyKey.PROTOCOL_BITS + prefix.bits()));
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static List<NamedPort> allNamedPorts(ClusterState cluster) {
+        List<NamedPort> out = new ArrayList<>();
+        cluster.ipcacheEntries().forEach(r -> out.addAll(r.namedPorts()));
+        return out;
+    }
+
+    private static void merge(Map<PolicyKey, PolicyEntry> entries, PolicyKey key, PolicyEntry entry) {
+        entries.merge(key, entry, (old, incoming) -> {
+            if (old.deny() != incoming.deny()) {
+                return old.deny() ? old : incoming;
+            }
+            // Same verdict from several rules: keep the smaller number, so the result does not depend on order.
+            return Integer.compareUnsigned(old.ruleRef(), incoming.ruleRef()) <= 0 ? old : incoming;
+        });
+    }
+
+    private static void dropAllowsCoveredByDenies(Map<PolicyKey, PolicyEntry> entries) {
+        List<PolicyKey> denies = entries.entrySet().stream().filter(e -> e.getValue().deny()).map(Map.Entry::getKey).toList();
+        if (denies.isEmpty()) {
+            return;
+        }
+        entries.entrySet().removeIf(e -> !e.getValue().deny()
+                && denies.stream().anyMatch(deny -> !deny.equals(e.getKey()) && e.getKey().coveredBy(deny)));
+    }
+}

@@ -1,0 +1,43 @@
+package io.septum.enforcer.controlplane.selector;
+
+import io.septum.model.labels.EndpointSelector;
+import io.septum.model.labels.Labels;
+import io.septum.model.labels.SelectorRequirement;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SelectorCacheTest {
+
+    private static final EndpointSelector WEB = EndpointSelector.of(SelectorRequirement.equalTo("k8s:app", "web"));
+
+    @Test
+    void tracksIdentitiesAddedBeforeAndAfterTheSelector() {
+        SelectorCache cache = new SelectorCache();
+        cache.upsertIdentity(256, Labels.parse(List.of("k8s:app=web")));
+        cache.register(WEB);
+        assertThat(cache.selected(WEB)).containsExactly(256);
+        assertThat(cache.upsertIdentity(257, Labels.parse(List.of("k8s:app=web", "k8s:v=2")))).isTrue();
+        assertThat(cache.upsertIdentity(258, Labels.parse(List.of("k8s:app=db")))).isFalse();
+        assertThat(cache.selected(WEB)).containsExactlyInAnyOrder(256, 257);
+        assertThat(cache.upsertIdentity(256, Labels.parse(List.of("k8s:app=db")))).as("relabel leaves the selection").isTrue();
+        assertThat(cache.selected(WEB)).containsExactly(257);
+        assertThat(cache.removeIdentity(257)).isTrue();
+        assertThat(cache.selected(WEB)).isEmpty();
+    }
+
+    @Test
+    void selectorsAreReferenceCounted() {
+        SelectorCache cache = new SelectorCache();
+        cache.register(WEB);
+        cache.register(EndpointSelector.of(SelectorRequirement.equalTo("k8s:app", "web")));
+        cache.unregister(WEB);
+        assertThat(cache.selected(WEB)).isEmpty();
+        cache.unregister(WEB);
+        assertThat(cache.selectorCount()).isZero();
+        assertThatThrownBy(() -> cache.selected(WEB)).hasMessageContaining("not registered");
+    }
+}
