@@ -1,0 +1,119 @@
+package io.septum.identity.allocation;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.septum.identity.api.FieldProblems;
+import io.septum.identity.api.IdentityApi;
+import io.septum.identity.api.Operation;
+import io.septum.identity.distribution.BucketTransactions;
+import io.septum.model.identity.ReservedIdentity;
+import io.septum.model.labels.EndpointSelector;
+import io.septum.model.labels.Labels;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.util.Arrays;
+
+@Path("/v1/identities")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "identities")
+public class IdentityResource {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    private final IdentityAllocator allocator;
+    private final BucketTransactions transactions;
+
+    public IdentityResource(IdentityAllocator allocator, BucketTransactions transactions) {
+        this.allocator = allocator;
+        this.transactions = transactions;
+    }
+
+    @POST
+    @APIResponse(responseCode = "200", description = "The label set already had this identity",
+            content = @Content(schema = @Schema(implementation = Identity.class)))
+    @APIResponse(responseCode = "201", description = "A new identity was allocated for the label set",
+            content = @Content(schema = @Schema(implementation = Identity.class)))
+    @APIResponse(responseCode = "400", ref = IdentityApi.BAD_REQUEST)
+    @APIResponse(responseCode = "503", ref = IdentityApi.UNAVAILABLE)
+    public Uni<RestResponse<Identity>> allocateIdentity(AllocateIdentityRequest request) {
+        return Operation.run("allocate identity", () -> {
+            FieldProblems problems = new FieldProblems();
+            Labels labels = LabelTexts.read("labels", request == null ? null : request.labels(), problems);
+            problems.throwIfAny();
+            return transactions.run(changes -> allocator.allocate(labels, changes))
+                    .map(a -> RestResponse.status(a.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, a.identity()));
+        });
+    }
+
+    @GET
+    @APIResponse(responseCode = "200", description = "One page of identities",
+            content = @Content(schema = @Schema(implementation = IdentityList.class)))
+    @APIResponse(responseCode = "400", ref = IdentityApi.BAD_REQUEST)
+    @WithSession
+    public Uni<IdentityList> listIdentities(
+            @RestQuery @Parameter(description = "Kubernetes-style label selector over qualified label keys, e.g. k8s:app=web")
+            String selector,
+            @RestQuery @Parameter(description = "Page size, 1–1000", schema = @Schema(type = SchemaType.INTEGER, format = "int32", defaultValue = "100"))
+            String limit,
+            @RestQuery("continue") @Parameter(description = "The continue token of the previous page")
+            String continueToken) {
+        return Operation.run("list identities", () -> {
+            FieldProblems problems = new FieldProblems();
+            EndpointSelector parsed = SelectorQuery.parse("selector", selector, problems);
+            int pageSize = integer("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT, problems);
+            int after = integer("continue", continueToken, 0, 0, Integer.MAX_VALUE, problems);
+            problems.throwIfAny();
+            return allocator.list(parsed, pageSize, after);
+        });
+    }
+
+    @GET
+    @Path("reserved")
+    @APIResponse(responseCode = "200", description = "The reserved identities",
+            content = @Content(schema = @Schema(implementation = IdentityList.class)))
+    public IdentityList listReservedIdentities() {
+        return new IdentityList(Arrays.stream(ReservedIdentity.values()).map(Identity::of).toList(), null);
+    }
+
+    @GET
+    @Path("{id}")
+    @APIResponse(responseCode = "200", description = "The identity",
+            content = @Content(schema = @Schema(implementation = Identity.class)))
+    @APIResponse(responseCode = "404", ref = IdentityApi.NOT_FOUND)
+    @WithSession
+    public Uni<Identity> getIdentity(@RestPath int id) {
+        return Operation.find("get identity " + id, "identity " + id, () -> allocator.find(id));
+    }
+
+    private static int integer(String path, String text, int absent, int min, int max, FieldProblems problems) {
+        if (text == null || text.isEmpty()) {
+            return absent;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(path, "'" + text + "' must be an integer between " + min + " and " + max);
+        return absent;
+    }
+}

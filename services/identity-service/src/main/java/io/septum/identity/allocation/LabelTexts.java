@@ -1,0 +1,92 @@
+package io.septum.identity.allocation;
+
+import io.septum.identity.api.FieldProblems;
+import io.septum.model.identity.ReservedIdentity;
+import io.septum.model.labels.Label;
+import io.septum.model.labels.Labels;
+import io.septum.model.policy.FieldCursor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads label texts ({@code source:key=value}) given to the API. Keys and values follow Kubernetes' label rules,
+ * whatever the source, so no text contains the ';' that separates labels in the canonical form. A reserved label
+ * names a reserved identity and stands alone: {@code reserved:world} plus anything else is no identity.
+ */
+final class LabelTexts {
+
+    private static final String RESERVED_NAMES = Arrays.stream(ReservedIdentity.values())
+            .map(ReservedIdentity::entityName).collect(Collectors.joining(", "));
+
+    private LabelTexts() {
+    }
+
+    /** The label set of {@code texts} (field {@code path}); every problem goes to {@code problems}. */
+    static Labels read(String path, List<String> texts, FieldProblems problems) {
+        if (texts == null || texts.isEmpty()) {
+            problems.add(path, "must list at least one label");
+            return Labels.EMPTY;
+        }
+        List<Label> labels = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String at = path + "[" + i + "]";
+            Label label = readOne(at, texts.get(i), problems);
+            if (label == null) {
+                continue;
+            }
+            String before = seen.putIfAbsent(label.qualifiedKey(), label.value());
+            if (before != null && !before.equals(label.value())) {
+                problems.add(at, "label " + label.qualifiedKey() + " is given twice, with values '" + before + "' and '" + label.value() + "'");
+                continue;
+            }
+            if (before == null) {
+                labels.add(label);
+                paths.add(at);
+            }
+        }
+        checkReserved(labels, paths, problems);
+        return problems.isEmpty() ? Labels.of(labels) : Labels.EMPTY;
+    }
+
+    private static Label readOne(String at, String text, FieldProblems problems) {
+        if (text == null || text.isEmpty()) {
+            problems.add(at, "must not be empty");
+            return null;
+        }
+        Label label;
+        try {
+            label = Label.parse(text);
+        } catch (IllegalArgumentException e) {
+            problems.add(at, "'" + text + "' is not a label (source:key=value): " + e.getMessage());
+            return null;
+        }
+        int before = problems.size();
+        if (!FieldCursor.isDnsLabel(label.source())) {
+            problems.add(at, "source '" + label.source() + "' is invalid: must be a DNS label such as k8s");
+        }
+        FieldCursor.labelKeyProblem(label.key()).ifPresent(problem -> problems.add(at, problem));
+        FieldCursor.labelValueProblem(label.value()).ifPresent(problem -> problems.add(at, problem));
+        return problems.size() == before ? label : null;
+    }
+
+    private static void checkReserved(List<Label> labels, List<String> paths, FieldProblems problems) {
+        for (int i = 0; i < labels.size(); i++) {
+            Label label = labels.get(i);
+            if (!Label.SOURCE_RESERVED.equals(label.source())) {
+                continue;
+            }
+            if (ReservedIdentity.byEntityName(label.key()).isEmpty() || !label.value().isEmpty()) {
+                problems.add(paths.get(i), "'" + label + "' is not a reserved identity (reserved:<name>, name one of " + RESERVED_NAMES + ")");
+            } else if (labels.size() > 1) {
+                problems.add(paths.get(i), "'" + label + "' identifies a reserved identity alone and cannot be combined with other labels");
+            }
+        }
+    }
+}

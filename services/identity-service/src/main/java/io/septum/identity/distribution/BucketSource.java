@@ -1,0 +1,14 @@
+package io.septum.identity.distribution;
+
+import io.smallrye.mutiny.Uni;
+
+import java.util.Map;
+
+/** What one bucket must hold according to PostgreSQL; the rebuild makes the bucket hold exactly that. */
+public interface BucketSource {
+
+    String bucket();
+
+    /** Every entry of the bucket, key → record; read inside the rebuild's transaction. */
+    Uni<Map<String, Object>> entries();
+}

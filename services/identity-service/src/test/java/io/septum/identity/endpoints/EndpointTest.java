@@ -1,0 +1,158 @@
+package io.septum.identity.endpoints;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.septum.identity.testing.KvProbe;
+import io.septum.identity.testing.ServiceTest;
+import io.septum.model.kv.Buckets;
+import io.septum.model.kv.IdentityRecord;
+import io.septum.model.kv.IpcacheRecord;
+import io.septum.model.kv.NamedPort;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.restassured.RestAssured.given;
+import static io.septum.identity.testing.Api.deleteEndpoint;
+import static io.septum.identity.testing.Api.getEndpoint;
+import static io.septum.identity.testing.Api.putEndpoint;
+import static io.septum.identity.testing.Api.putNamespace;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+@QuarkusTest
+class EndpointTest extends ServiceTest {
+
+    @BeforeEach
+    void setUp() {
+        putNamespace("shop", Map.of("team", "blue")).statusCode(200);
+    }
+
+    @Test
+    void createUpdateAndDeleteReachTheIpcache() {
+        KvProbe.Watch ipcache = kv.watch(Buckets.IPCACHE);
+        KvProbe.Watch identities = kv.watch(Buckets.IDENTITIES);
+
+        int web = putEndpoint("shop", "web-1", Map.of("node", "node-0", "ip", "10.244.0.2", "labels", Map.of("app", "web"),
+                "namedPorts", List.of(Map.of("name", "http", "port", 80, "protocol", "TCP"))))
+                .statusCode(200)
+                .body("namespace", equalTo("shop")).body("pod", equalTo("web-1")).body("node", equalTo("node-0"))
+                .body("labels.app", equalTo("web"))
+                .body("identity.labels", contains("k8s:app=web",
+                        "k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=shop",
+                        "k8s:io.cilium.k8s.namespace.labels.team=blue",
+                        "k8s:io.kubernetes.pod.namespace=shop"))
+                .extract().path("identity.id");
+        IpcacheRecord created = new IpcacheRecord("10.244.0.2/32", web, "node-0", "shop", "web-1",
+                List.of(new NamedPort("http", 80, "TCP")));
+        // written before the response: readable at once, no waiting
+        assertThat(kv.get(Buckets.IPCACHE, "10.244.0.2_32", IpcacheRecord.class)).isEqualTo(created);
+        assertThat(kv.get(Buckets.IDENTITIES, Integer.toString(web), IdentityRecord.class).id()).isEqualTo(web);
+        assertThat(identities.next().key()).isEqualTo(Integer.toString(web));
+        assertThat(ipcache.next()).satisfies(c -> assertThat(c.value(IpcacheRecord.class)).isEqualTo(created));
+
+        int api = putEndpoint("shop", "web-1", "node-0", "10.244.0.2", Map.of("app", "api")).statusCode(200)
+                .body("identity.labels", hasItem("k8s:app=api")).body("namedPorts", equalTo(List.of()))
+                .extract().path("identity.id");
+        assertThat(api).isNotEqualTo(web);
+        assertThat(identities.next().key()).isEqualTo(Integer.toString(api));
+        assertThat(ipcache.next().value(IpcacheRecord.class))
+                .isEqualTo(new IpcacheRecord("10.244.0.2/32", api, "node-0", "shop", "web-1", List.of()));
+
+        putEndpoint("shop", "web-1", "node-1", "10.244.1.7", Map.of("app", "api")).statusCode(200);
+        assertThat(ipcache.next()).isEqualTo(new KvProbe.Change("10.244.0.2_32", false, null));
+        assertThat(ipcache.next().value(IpcacheRecord.class))
+                .isEqualTo(new IpcacheRecord("10.244.1.7/32", api, "node-1", "shop", "web-1", List.of()));
+
+        deleteEndpoint("shop", "web-1").statusCode(204);
+        assertThat(ipcache.next()).isEqualTo(new KvProbe.Change("10.244.1.7_32", false, null));
+        assertThat(kv.keys(Buckets.IPCACHE)).isEmpty();
+        getEndpoint("shop", "web-1").statusCode(404).body("message", equalTo("get endpoint shop/web-1: endpoint shop/web-1 does not exist"));
+        given().get("/v1/identities/{id}", api).then().statusCode(200); // identities outlive their endpoints (for now)
+        assertThat(ipcache.drain(Duration.ofMillis(200))).isEmpty();
+    }
+
+    @Test
+    void anUnchangedEndpointWritesNothing() {
+        putEndpoint("shop", "web-1", "node-0", "10.244.0.2", Map.of("app", "web")).statusCode(200);
+        long revision = kv.lastRevision(Buckets.IPCACHE, "10.244.0.2_32");
+        KvProbe.Watch ipcache = kv.watch(Buckets.IPCACHE);
+
+        putEndpoint("shop", "web-1", "node-0", "10.244.0.2", Map.of("app", "web")).statusCode(200);
+
+        assertThat(kv.lastRevision(Buckets.IPCACHE, "10.244.0.2_32")).isEqualTo(revision);
+        assertThat(ipcache.drain(Duration.ofMillis(200))).isEmpty();
+    }
+
+    @Test
+    void podsOfOneDeploymentShareTheirIdentity() {
+        int first = putEndpoint("shop", "web-7d9f8c-abcde", "node-0", "10.244.0.2",
+                Map.of("app", "web", "pod-template-hash", "7d9f8c")).statusCode(200).extract().path("identity.id");
+        putEndpoint("shop", "web-5b6c7d-fghij", "node-1", "10.244.1.2",
+                Map.of("app", "web", "pod-template-hash", "5b6c7d")).statusCode(200)
+                .body("identity.id", equalTo(first))
+                .body("identity.labels", not(hasItem("k8s:pod-template-hash=5b6c7d")))
+                .body("labels.pod-template-hash", equalTo("5b6c7d"));
+    }
+
+    @Test
+    void theNamespaceMustExist() {
+        putEndpoint("nowhere", "web-1", "node-0", "10.244.0.2", Map.of("app", "web")).statusCode(404)
+                .body("message", equalTo("put endpoint nowhere/web-1: namespace nowhere does not exist"));
+        assertThat(kv.keys(Buckets.IPCACHE)).isEmpty();
+    }
+
+    @Test
+    void anAddressHeldByAnotherEndpointIsAConflict() {
+        putEndpoint("shop", "web-1", "node-0", "10.244.0.2", Map.of("app", "web")).statusCode(200);
+
+        putEndpoint("shop", "web-2", "node-0", "10.244.0.2", Map.of("app", "web")).statusCode(409)
+                .body("message", equalTo("put endpoint shop/web-2: ip 10.244.0.2 is held by endpoint shop/web-1"));
+        getEndpoint("shop", "web-2").statusCode(404);
+        assertThat(kv.get(Buckets.IPCACHE, "10.244.0.2_32", IpcacheRecord.class).pod()).isEqualTo("web-1");
+    }
+
+    @Test
+    void concurrentClaimsOfOneAddressLeaveOneHolder() throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String pod = "racer-" + i;
+                calls.add(pool.submit(() -> putEndpoint("shop", pod, "node-0", "10.244.9.9", Map.of("app", "race"))
+                        .extract().statusCode()));
+            }
+            for (Future<Integer> call : calls) {
+                statuses.add(call.get());
+            }
+        }
+        assertThat(statuses).containsOnly(200, 409).containsOnlyOnce(200);
+        List<String> holders = given().get("/v1/endpoints").then().statusCode(200).extract().path("items.pod");
+        assertThat(holders).hasSize(1);
+        assertThat(kv.get(Buckets.IPCACHE, "10.244.9.9_32", IpcacheRecord.class).pod()).isEqualTo(holders.getFirst());
+    }
+
+    @Test
+    void listsAllOrOneNode() {
+        putEndpoint("shop", "b", "node-1", "10.244.1.2", Map.of("app", "web")).statusCode(200);
+        putEndpoint("shop", "a", "node-0", "10.244.0.2", Map.of("app", "web")).statusCode(200);
+        putEndpoint("shop", "c", "node-1", "10.244.1.3", Map.of()).statusCode(200);
+
+        given().get("/v1/endpoints").then().statusCode(200).body("items.pod", contains("a", "b", "c"));
+        given().queryParam("node", "node-1").get("/v1/endpoints").then().statusCode(200)
+                .body("items.pod", contains("b", "c"))
+                .body("items[1].identity.labels", contains(
+                        "k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=shop",
+                        "k8s:io.cilium.k8s.namespace.labels.team=blue",
+                        "k8s:io.kubernetes.pod.namespace=shop"));
+    }
+}
