@@ -1,0 +1,132 @@
+package io.septum.enforcer.agent;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.septum.enforcer.agent.api.EnforcerApi;
+import io.septum.enforcer.agent.api.LocalApiServer;
+import io.septum.enforcer.agent.cluster.ClusterWatch;
+import io.septum.enforcer.agent.endpoints.EndpointStore;
+import io.septum.enforcer.agent.endpoints.IdentityServiceClient;
+import io.septum.enforcer.agent.status.StatusPublisher;
+import io.septum.enforcer.datapath.Datapath;
+import io.septum.enforcer.datapath.DatapathConfig;
+import io.septum.enforcer.datapath.FlowEventReader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * The node enforcer process: opens (or re-opens) the pinned datapath, adopts the endpoints it had, watches
+ * the cluster over NATS, serves the local endpoint API, and reports its status. Stopping it leaves the
+ * programs attached and the maps pinned: enforcement goes on until a new enforcer takes over.
+ */
+@Command(name = "septum-enforcer", mixinStandardHelpOptions = true,
+        description = "Septum node enforcer: enforces identity-based network policy on this node's pods with eBPF.")
+public final class EnforcerMain implements Callable<Integer> {
+
+    private static final Logger LOG = Logger.getLogger(EnforcerMain.class.getName());
+
+    @Option(names = "--node", required = true, description = "This node's name, e.g. node-0.")
+    String node;
+
+    @Option(names = "--node-netns", defaultValue = "", description = "Network namespace holding the host side of the pods' veths (the lab's node namespace); empty = the enforcer's own.")
+    String nodeNetns;
+
+    @Option(names = "--nats", defaultValue = "${env:SEPTUM_NATS_URL:-nats://127.0.0.1:4222}", description = "NATS server URL (default: ${DEFAULT-VALUE}).")
+    String natsUrl;
+
+    @Option(names = "--identity-url", defaultValue = "${env:SEPTUM_IDENTITY_URL:-http://127.0.0.1:8081}", description = "identity-service base URL (default: ${DEFAULT-VALUE}).")
+    URI identityUrl;
+
+    @Option(names = "--api-host", defaultValue = "127.0.0.1", description = "Address of the local endpoint API (default: ${DEFAULT-VALUE}).")
+    String apiHost;
+
+    @Option(names = "--api-port", defaultValue = "9870", description = "Port of the local endpoint API (default: ${DEFAULT-VALUE}).")
+    int apiPort;
+
+    @Option(names = "--pin-dir", required = true, description = "bpffs directory for this node's pinned maps, e.g. /sys/fs/bpf/septum/lab/node-0.")
+    Path pinDirectory;
+
+    @Option(names = "--state-dir", required = true, description = "Directory for the records of this node's endpoints.")
+    Path stateDirectory;
+
+    @Option(names = "--allow-from-host", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "Let the node itself always reach its pods, as kubelet health checks need (default: ${DEFAULT-VALUE}).")
+    boolean allowFromHost;
+
+    @Option(names = "--ring-buffer-bytes", defaultValue = "1048576", description = "Size of the flow event ring buffer (default: ${DEFAULT-VALUE}).")
+    int ringBufferBytes;
+
+    @Option(names = "--status-interval", defaultValue = "2s", converter = DurationConverter.class, description = "Status heartbeat (default: ${DEFAULT-VALUE}).")
+    Duration statusInterval;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new EnforcerMain()).execute(args));
+    }
+
+    @Override
+    @SuppressWarnings("try") // the flow event reader is held open for the process's lifetime, never called
+    public Integer call() throws Exception {
+        EnforcerConfig config = new EnforcerConfig(node, nodeNetns, natsUrl, identityUrl, apiHost, apiPort, pinDirectory,
+                stateDirectory, allowFromHost, statusInterval.toMillis());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "shutdown"));
+        Connection nats = Nats.connectReconnectOnConnect(natsOptions(config));
+        try (Datapath datapath = Datapath.open(new DatapathConfig(config.pinDirectory(), ringBufferBytes, DatapathConfig.DEFAULT_POLICY_MAP_MAX_ENTRIES));
+             StatusPublisher status = new StatusPublisher(nats, config.node(), config.statusIntervalMillis());
+             Reconciler reconciler = new Reconciler(datapath, config.nodeNetns(), config.allowFromHost(), status::offer);
+             FlowEventReader events = datapath.openEvents(new FlowLog(config.node()));
+             ClusterWatch watch = new ClusterWatch(nats, reconciler::submit);
+             LocalApiServer api = new LocalApiServer()) {
+            EndpointStore store = new EndpointStore(config.stateDirectory());
+            reconciler.start();
+            reconciler.adopt(store.loadAll()).get();
+            status.start();
+            new EnforcerApi(config.node(), reconciler, new IdentityServiceClient(config.identityUrl()), store, datapath).register(api);
+            api.start(config.apiHost(), config.apiPort());
+            LOG.info("node " + config.node() + " enforcer: API on " + config.apiHost() + ":" + api.port() + ", maps pinned in "
+                    + config.pinDirectory());
+            watch.start();
+            stopped.await();
+            LOG.info("stopping; programs stay attached and maps pinned, so enforcement continues");
+        } finally {
+            nats.close();
+        }
+        return 0;
+    }
+
+    private static Options natsOptions(EnforcerConfig config) {
+        return new Options.Builder()
+                .server(config.natsUrl())
+                .connectionName("septum-enforcer-" + config.node())
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(500))
+                .connectionListener((connection, event) -> {
+                    if (event != ConnectionListener.Events.RESUBSCRIBED) {
+                        LOG.info("NATS " + event.name().toLowerCase(java.util.Locale.ROOT) + " (" + config.natsUrl() + ")");
+                    }
+                })
+                .build();
+    }
+
+    /** Parses durations like 500ms, 2s, 1m. */
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim();
+            if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            if (v.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+            if (v.endsWith("m")) return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 2s, 1m)");
+        }
+    }
+}

@@ -1,0 +1,470 @@
+package io.septum.enforcer.agent;
+
+import io.septum.enforcer.agent.cluster.ClusterEvent;
+import io.septum.enforcer.agent.endpoints.EndpointView;
+import io.septum.enforcer.agent.endpoints.LocalEndpoint;
+import io.septum.enforcer.controlplane.cluster.ClusterState;
+import io.septum.enforcer.controlplane.mapstate.MapState;
+import io.septum.enforcer.controlplane.mapstate.MapStateDiff;
+import io.septum.enforcer.controlplane.mapstate.PolicyEntry;
+import io.septum.enforcer.controlplane.mapstate.PolicyKey;
+import io.septum.enforcer.controlplane.mapstate.RuleRefs;
+import io.septum.enforcer.controlplane.resolve.EndpointPolicyResolver;
+import io.septum.enforcer.controlplane.resolve.EndpointSubject;
+import io.septum.enforcer.datapath.Datapath;
+import io.septum.enforcer.datapath.EndpointInfo;
+import io.septum.enforcer.datapath.IpcacheValue;
+import io.septum.enforcer.datapath.Ipv4Prefix;
+import io.septum.enforcer.datapath.PolicyMapKey;
+import io.septum.enforcer.datapath.PolicyMapValue;
+import io.septum.model.kv.BucketRevisions;
+import io.septum.model.kv.Buckets;
+import io.septum.model.kv.IpcacheRecord;
+import io.septum.model.labels.Labels;
+import io.septum.model.policy.Direction;
+import io.septum.model.policy.PolicyRef;
+import io.septum.model.policy.rules.RuleRef;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns the cluster state and the local endpoints into BPF map contents, on one thread that owns all of
+ * it. Every task (a bucket change, an endpoint added by the CNI plugin) runs on that thread; after each
+ * burst of tasks one pass recomputes every local endpoint's policy, diffs it against what the maps hold
+ * and writes only the difference. Nothing is written before all three buckets have delivered their
+ * contents, so a restarted enforcer never narrows or widens what its pinned maps enforce in the meantime.
+ */
+public final class Reconciler implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+    /** Per-endpoint budget of policy entries; beyond it the endpoint keeps its previous policy and says why. */
+    public static final int MAX_ENTRIES_PER_ENDPOINT = 65_536;
+
+    private final Datapath datapath;
+    private final String nodeNetns;
+    private final EndpointPolicyResolver resolver;
+    private final Consumer<Snapshot> onApplied;
+
+    private final ClusterState cluster = new ClusterState();
+    private final RuleRefs ruleRefs = new RuleRefs();
+    private final Map<String, PolicyRef> policyKeys = new HashMap<>();
+    private final Map<String, EndpointRuntime> endpoints = new TreeMap<>();
+    private final Map<Ipv4Prefix, IpcacheValue> realizedIpcache = new HashMap<>();
+    private final Map<String, Long> seen = new HashMap<>();
+    private final Set<String> synced = new HashSet<>();
+    private final Map<String, String> problems = new TreeMap<>();
+    private BucketRevisions applied = BucketRevisions.NONE;
+    private boolean adopted;
+    /** Policy entries of endpoints that no longer exist are swept once, after the first synced pass. */
+    private boolean cleanedStalePolicy;
+
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final List<Runnable> afterPass = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private boolean dirty;
+
+    /** What the status report needs, taken on the reconciler thread after a pass. */
+    public record Snapshot(BucketRevisions applied, boolean synced, int endpoints, int endpointsReady, List<String> problems) {
+    }
+
+    private static final class EndpointRuntime {
+        LocalEndpoint spec;
+        int ifindex;
+        int identity;
+        Labels identityLabels = Labels.EMPTY;
+        int epoch;
+        Map<PolicyKey, PolicyEntry> realized = new HashMap<>();
+        String problem;
+        boolean ready;
+    }
+
+    public Reconciler(Datapath datapath, String nodeNetns, boolean allowFromHost, Consumer<Snapshot> onApplied) {
+        this.datapath = datapath;
+        this.nodeNetns = nodeNetns;
+        this.resolver = new EndpointPolicyResolver(allowFromHost);
+        this.onApplied = onApplied;
+        this.thread = Thread.ofPlatform().name("reconciler").daemon(false).unstarted(this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    // ---- inputs (any thread) ----
+
+    public void submit(ClusterEvent event) {
+        tasks.add(() -> apply(event));
+    }
+
+    /**
+     * Adopts endpoints recorded before a restart: re-attaches the current program (in place) and reads
+     * back what the pinned maps hold for them. Their maps are not touched until every bucket is synced.
+     */
+    public CompletableFuture<Void> adopt(Collection<LocalEndpoint> recorded) {
+        return call(() -> {
+            Map<Integer, EndpointInfo> pinnedEndpoints = datapath.endpoints().entries();
+            Map<Integer, Map<PolicyKey, PolicyEntry>> pinnedPolicy = readPolicyMap();
+            for (LocalEndpoint spec : recorded) {
+                EndpointRuntime runtime = new EndpointRuntime();
+                runtime.spec = spec;
+                try {
+                    runtime.ifindex = datapath.attach(nodeNetns, spec.interfaceName());
+                } catch (RuntimeException e) {
+                    LOG.warning("endpoint " + spec.key() + " is gone (" + e.getMessage() + "); forgetting it after sync");
+                    runtime.problem = "attach: " + e.getMessage();
+                    runtime.ifindex = 0;
+                }
+                EndpointInfo info = pinnedEndpoints.get(runtime.ifindex);
+                if (info != null) {
+                    runtime.identity = info.identity();
+                    runtime.epoch = info.policyEpoch();
+                    runtime.ready = true;
+                }
+                runtime.realized = pinnedPolicy.getOrDefault(runtime.ifindex, new HashMap<>());
+                endpoints.put(spec.key(), runtime);
+            }
+            realizedIpcache.putAll(datapath.ipcache().entries());
+            adopted = true;
+            dirty = true;
+            return null;
+        });
+    }
+
+    /**
+     * Adds or updates a local endpoint with the identity identity-service gave it, attaches the datapath
+     * to its veth, and completes once its policy is in the maps.
+     */
+    public CompletableFuture<EndpointView> upsertEndpoint(LocalEndpoint spec, int identity, Labels identityLabels) {
+        CompletableFuture<EndpointView> done = new CompletableFuture<>();
+        tasks.add(() -> {
+            EndpointRuntime runtime = endpoints.get(spec.key());
+            boolean isNew = runtime == null;
+            if (isNew) {
+                runtime = new EndpointRuntime();
+            }
+            try {
+                if (isNew || !runtime.spec.interfaceName().equals(spec.interfaceName())) {
+                    // Attached before the endpoint entry exists: until the entry is written the program drops
+                    // the pod's traffic (unknown endpoint) — a new pod starts closed, never open.
+                    runtime.ifindex = datapath.attach(nodeNetns, spec.interfaceName());
+                }
+            } catch (RuntimeException e) {
+                done.completeExceptionally(new IllegalStateException("attach datapath to " + spec.interfaceName()
+                        + " of endpoint " + spec.key() + ": " + e.getMessage(), e));
+                return;
+            }
+            runtime.spec = spec;
+            runtime.identity = identity;
+            runtime.identityLabels = identityLabels;
+            runtime.problem = null;
+            endpoints.put(spec.key(), runtime);
+            dirty = true;
+            EndpointRuntime finalRuntime = runtime;
+            afterPass.add(() -> {
+                if (!synced.containsAll(List.of(Buckets.IDENTITIES, Buckets.IPCACHE, Buckets.POLICIES))) {
+                    done.completeExceptionally(new IllegalStateException("endpoint " + spec.key()
+                            + " not enforced yet: the enforcer has not received the cluster state from NATS"));
+                } else if (finalRuntime.problem != null) {
+                    done.completeExceptionally(new IllegalStateException(finalRuntime.problem));
+                } else {
+                    done.complete(view(finalRuntime));
+                }
+            });
+        });
+        return done;
+    }
+
+    /** Removes a local endpoint: its policy entries, its endpoint entry, its connections, its program. */
+    public CompletableFuture<Boolean> removeEndpoint(String namespace, String pod) {
+        return call(() -> {
+            EndpointRuntime runtime = endpoints.remove(namespace + "/" + pod);
+            if (runtime == null) {
+                return false;
+            }
+            forget(runtime.ifindex, runtime.realized.keySet());
+            try {
+                datapath.detach(nodeNetns, runtime.spec.interfaceName());
+            } catch (RuntimeException e) {
+                LOG.fine("detach " + runtime.spec.interfaceName() + ": " + e.getMessage());
+            }
+            return true;
+        });
+    }
+
+    public CompletableFuture<List<EndpointView>> endpointViews() {
+        return call(() -> endpoints.values().stream().map(this::view).toList());
+    }
+
+    public CompletableFuture<Optional<LocalEndpoint>> endpoint(String namespace, String pod) {
+        return call(() -> Optional.ofNullable(endpoints.get(namespace + "/" + pod)).map(r -> r.spec));
+    }
+
+    /** Name of the rule behind a flow's rule number, if this enforcer wrote it. */
+    public CompletableFuture<Optional<RuleRef>> rule(int ruleRef) {
+        return call(() -> ruleRefs.lookup(ruleRef));
+    }
+
+    public CompletableFuture<Snapshot> snapshot() {
+        return call(this::takeSnapshot);
+    }
+
+    private <T> CompletableFuture<T> call(Supplier<T> work) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        tasks.add(() -> {
+            try {
+                done.complete(work.get());
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    // ---- the reconciler thread ----
+
+    private void run() {
+        while (running) {
+            try {
+                Runnable first = tasks.take();
+                first.run();
+                for (Runnable next; (next = tasks.poll()) != null; ) {
+                    next.run();
+                }
+                if (dirty) {
+                    pass();
+                }
+                List<Runnable> callbacks = new ArrayList<>(afterPass);
+                afterPass.clear();
+                callbacks.forEach(Runnable::run);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "reconciliation failed; will retry on the next change", e);
+                problems.put("reconcile", "reconciliation failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private void apply(ClusterEvent event) {
+        seen.merge(event.bucket(), event.revision(), Math::max);
+        dirty = true;
+        switch (event) {
+            case ClusterEvent.IdentityUpserted e -> cluster.upsertIdentity(e.id(), e.labels());
+            case ClusterEvent.IdentityRemoved e -> cluster.removeIdentity(e.id());
+            case ClusterEvent.IpcacheUpserted e -> cluster.upsertIpcache(e.record());
+            case ClusterEvent.IpcacheRemoved e -> cluster.removeIpcache(e.prefix());
+            case ClusterEvent.PolicyUpserted e -> {
+                PolicyRef previous = policyKeys.put(e.key(), e.rules().ref());
+                if (previous != null && !previous.equals(e.rules().ref())) {
+                    cluster.removePolicy(previous);
+                }
+                cluster.upsertPolicy(e.rules());
+                problems.remove(e.bucket() + "/" + e.key());
+            }
+            case ClusterEvent.PolicyRemoved e -> {
+                PolicyRef ref = policyKeys.remove(e.key());
+                if (ref != null) {
+                    cluster.removePolicy(ref);
+                }
+                problems.remove(e.bucket() + "/" + e.key());
+            }
+            case ClusterEvent.Unreadable e -> {
+                LOG.warning(e.problem());
+                problems.put(e.bucket() + "/" + e.key(), e.problem());
+            }
+            case ClusterEvent.BucketSynced e -> {
+                if (synced.add(e.bucket())) {
+                    LOG.info("bucket " + e.bucket() + " synced at revision " + e.revision());
+                }
+            }
+        }
+    }
+
+    private void pass() {
+        dirty = false;
+        if (!adopted || !synced.containsAll(List.of(Buckets.IDENTITIES, Buckets.IPCACHE, Buckets.POLICIES))) {
+            return;
+        }
+        syncIpcache();
+        ruleRefs.clear();
+        for (EndpointRuntime runtime : endpoints.values()) {
+            reconcileEndpoint(runtime);
+        }
+        removeUnknownEndpoints();
+        applied = new BucketRevisions(seen.getOrDefault(Buckets.POLICIES, 0L),
+                seen.getOrDefault(Buckets.IDENTITIES, 0L), seen.getOrDefault(Buckets.IPCACHE, 0L));
+        onApplied.accept(takeSnapshot());
+    }
+
+    private void syncIpcache() {
+        Map<Ipv4Prefix, IpcacheValue> desired = new HashMap<>();
+        for (IpcacheRecord record : cluster.ipcacheEntries()) {
+            try {
+                desired.put(Ipv4Prefix.parse(record.prefix()), new IpcacheValue(record.identity(), null, 0));
+            } catch (IllegalArgumentException e) {
+                problems.put("ipcache/" + record.prefix(), "ipcache entry " + record.prefix() + " is not an IPv4 prefix");
+            }
+        }
+        cluster.cidrIdentities().prefixes().forEach((cidr, id) -> desired.putIfAbsent(Ipv4Prefix.parse(cidr.toString()), new IpcacheValue(id, null, 0)));
+        for (var entry : desired.entrySet()) {
+            if (!entry.getValue().equals(realizedIpcache.get(entry.getKey()))) {
+                datapath.ipcache().put(entry.getKey(), entry.getValue());
+                realizedIpcache.put(entry.getKey(), entry.getValue());
+            }
+        }
+        for (Ipv4Prefix prefix : new ArrayList<>(realizedIpcache.keySet())) {
+            if (!desired.containsKey(prefix)) {
+                datapath.ipcache().delete(prefix);
+                realizedIpcache.remove(prefix);
+            }
+        }
+    }
+
+    private void reconcileEndpoint(EndpointRuntime runtime) {
+        if (runtime.ifindex == 0) {
+            return;
+        }
+        LocalEndpoint spec = runtime.spec;
+        // The ipcache is the cluster-wide truth of an endpoint's identity (a namespace relabel changes it there).
+        cluster.ipcacheEntry(spec.ip() + "/32")
+                .filter(r -> spec.namespace().equals(r.namespace()) && spec.pod().equals(r.pod()))
+                .ifPresent(r -> runtime.identity = r.identity());
+        Labels labels = cluster.selectors().labels(runtime.identity);
+        if (labels != null) {
+            runtime.identityLabels = labels;
+        }
+        MapState desired = resolver.resolve(new EndpointSubject(runtime.identity, runtime.identityLabels, spec.namedPorts()), cluster, ruleRefs);
+        if (desired.size() > MAX_ENTRIES_PER_ENDPOINT) {
+            runtime.problem = "endpoint " + spec.key() + ": its policy needs " + desired.size() + " map entries, more than the limit of "
+                    + MAX_ENTRIES_PER_ENDPOINT + "; it keeps enforcing its previous policy";
+            LOG.warning(runtime.problem);
+            return;
+        }
+        MapStateDiff diff = desired.diffFrom(runtime.realized);
+        boolean narrows = diff.narrows(runtime.realized);
+        if (!diff.isEmpty()) {
+            Map<PolicyMapKey, PolicyMapValue> puts = new LinkedHashMap<>();
+            diff.puts().forEach((k, v) -> puts.put(mapKey(runtime.ifindex, k), new PolicyMapValue(v.deny(), v.ruleRef())));
+            List<PolicyMapKey> deletes = diff.deletes().stream().map(k -> mapKey(runtime.ifindex, k)).toList();
+            datapath.policy().update(puts, List.of());
+            datapath.policy().update(Map.of(), deletes);
+            runtime.realized = new HashMap<>(desired.entries());
+        }
+        if (narrows) {
+            runtime.epoch++;
+        }
+        EndpointInfo info = new EndpointInfo(runtime.ifindex, runtime.identity, address(spec.ip()), runtime.epoch, 0);
+        if (narrows || !runtime.ready || !info.equals(datapath.endpoints().lookup(runtime.ifindex).orElse(null))) {
+            datapath.endpoints().put(runtime.ifindex, info);
+        }
+        runtime.ready = true;
+        runtime.problem = null;
+    }
+
+    /** Endpoint entries and policy entries in the pinned maps that belong to no local endpoint. */
+    private void removeUnknownEndpoints() {
+        Set<Integer> known = new HashSet<>();
+        endpoints.values().forEach(r -> known.add(r.ifindex));
+        endpoints.values().removeIf(r -> {
+            if (r.ifindex == 0) {
+                LOG.info("forgetting endpoint " + r.spec.key() + ": its interface is gone");
+                return true;
+            }
+            return false;
+        });
+        for (int ifindex : datapath.endpoints().entries().keySet()) {
+            if (!known.contains(ifindex)) {
+                datapath.endpoints().delete(ifindex);
+                datapath.conntrack().deleteEndpoint(ifindex);
+            }
+        }
+        if (!cleanedStalePolicy) {
+            cleanedStalePolicy = true;
+            List<PolicyMapKey> stale = datapath.policy().entries().keySet().stream()
+                    .filter(k -> !known.contains(k.endpointId())).toList();
+            if (!stale.isEmpty()) {
+                datapath.policy().update(Map.of(), stale);
+            }
+        }
+    }
+
+    private void forget(int ifindex, Set<PolicyKey> realized) {
+        if (ifindex == 0) {
+            return;
+        }
+        datapath.endpoints().delete(ifindex);
+        datapath.policy().update(Map.of(), realized.stream().map(k -> mapKey(ifindex, k)).toList());
+        datapath.conntrack().deleteEndpoint(ifindex);
+    }
+
+    private Map<Integer, Map<PolicyKey, PolicyEntry>> readPolicyMap() {
+        Map<Integer, Map<PolicyKey, PolicyEntry>> out = new HashMap<>();
+        datapath.policy().entries().forEach((k, v) -> out.computeIfAbsent(k.endpointId(), id -> new HashMap<>())
+                .put(new PolicyKey(k.identity(), Direction.ofCode(k.direction()), k.protocol(), k.port(), k.prefixBits()),
+                        new PolicyEntry(v.deny(), v.ruleRef())));
+        return out;
+    }
+
+    private static PolicyMapKey mapKey(int endpointId, PolicyKey key) {
+        return new PolicyMapKey(endpointId, key.identity(), key.direction().code(), key.protocol(), key.port(), key.prefixBits());
+    }
+
+    private static Inet4Address address(String ip) {
+        try {
+            return (Inet4Address) InetAddress.ofLiteral(ip);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new IllegalArgumentException("endpoint address '" + ip + "' is not IPv4", e);
+        }
+    }
+
+    private EndpointView view(EndpointRuntime r) {
+        String state = r.problem != null ? "not-ready" : r.ready ? "ready" : "regenerating";
+        return new EndpointView(r.spec.namespace(), r.spec.pod(), r.spec.ip(), r.spec.interfaceName(), r.ifindex, r.identity,
+                r.identityLabels.toStrings(), r.realized.size(), r.epoch, state, r.problem);
+    }
+
+    private Snapshot takeSnapshot() {
+        List<String> all = new ArrayList<>(problems.values());
+        int ready = 0;
+        for (EndpointRuntime r : endpoints.values()) {
+            if (r.problem != null) {
+                all.add(r.problem);
+            } else if (r.ready) {
+                ready++;
+            }
+        }
+        boolean isSynced = synced.containsAll(List.of(Buckets.IDENTITIES, Buckets.IPCACHE, Buckets.POLICIES));
+        return new Snapshot(applied, isSynced, endpoints.size(), ready, all);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

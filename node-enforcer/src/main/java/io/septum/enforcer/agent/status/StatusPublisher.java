@@ -1,0 +1,107 @@
+package io.septum.enforcer.agent.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.septum.enforcer.agent.Reconciler;
+import io.septum.model.kv.Buckets;
+import io.septum.model.kv.NodeStatus;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Reports this node's status on {@code status.<node>}: after every reconciliation pass and as a heartbeat,
+ * so that policy-service can tell which revision each node enforces and which nodes are gone.
+ * Publishing never blocks the reconciler; a status that cannot be sent is replaced by the next one.
+ */
+public final class StatusPublisher implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(StatusPublisher.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Connection connection;
+    private final String node;
+    private final AtomicReference<Reconciler.Snapshot> latest = new AtomicReference<>();
+    private final Thread thread;
+    private final long intervalMillis;
+    private volatile boolean running = true;
+    private boolean streamReady;
+
+    public StatusPublisher(Connection connection, String node, long intervalMillis) {
+        this.connection = connection;
+        this.node = node;
+        this.intervalMillis = intervalMillis;
+        this.thread = Thread.ofPlatform().name("status-publisher").daemon(true).unstarted(this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Called on the reconciler thread after each pass: hand over and wake the publisher. */
+    public void offer(Reconciler.Snapshot snapshot) {
+        latest.set(snapshot);
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            Reconciler.Snapshot snapshot = latest.get();
+            if (snapshot != null) {
+                publish(snapshot);
+            }
+            synchronized (this) {
+                try {
+                    if (latest.get() == snapshot) {
+                        wait(intervalMillis);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void publish(Reconciler.Snapshot snapshot) {
+        try {
+            ensureStream();
+            NodeStatus status = new NodeStatus(node, System.currentTimeMillis(), snapshot.applied(), snapshot.endpoints(),
+                    snapshot.endpointsReady(), snapshot.problems());
+            connection.jetStream().publishAsync(Buckets.STATUS_SUBJECT_PREFIX + node, JSON.writeValueAsBytes(status));
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.log(Level.FINE, "publish status of node " + node + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The stream keeps the last status of each node; created here too, identically, if policy-service is not up yet. */
+    private void ensureStream() throws IOException, JetStreamApiException {
+        if (streamReady) {
+            return;
+        }
+        var management = connection.jetStreamManagement();
+        if (!management.getStreamNames().contains(Buckets.STATUS_STREAM)) {
+            management.addStream(StreamConfiguration.builder()
+                    .name(Buckets.STATUS_STREAM)
+                    .subjects(Buckets.STATUS_SUBJECT_PREFIX + ">")
+                    .retentionPolicy(RetentionPolicy.Limits)
+                    .maxMessagesPerSubject(1)
+                    .storageType(StorageType.File)
+                    .build());
+        }
+        streamReady = true;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}
