@@ -1,0 +1,107 @@
+package io.septum.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The real control plane for end-to-end tests: identity-service and policy-service started from their
+ * built jars on ports of their own, against the test NATS (4223) and databases of their own
+ * ({@code *_it}, emptied by Flyway at start), so a test run never disturbs a running demo.
+ */
+final class ControlPlane implements AutoCloseable {
+
+    static final int IDENTITY_PORT = 18081;
+    static final int POLICY_PORT = 18082;
+    static final String NATS_URL = "nats://127.0.0.1:4223";
+
+    private final List<Process> processes = new ArrayList<>();
+
+    static ControlPlane start() throws Exception {
+        ControlPlane plane = new ControlPlane();
+        try {
+            plane.startService("identity-service", IDENTITY_PORT, "septum_identity_it");
+            plane.startService("policy-service", POLICY_PORT, "septum_policy_it");
+            plane.awaitHealthy(IDENTITY_PORT, "identity-service");
+            plane.awaitHealthy(POLICY_PORT, "policy-service");
+        } catch (Exception e) {
+            plane.close();
+            throw e;
+        }
+        return plane;
+    }
+
+    static String identityUrl() {
+        return "http://127.0.0.1:" + IDENTITY_PORT;
+    }
+
+    static String policyUrl() {
+        return "http://127.0.0.1:" + POLICY_PORT;
+    }
+
+    private void startService(String name, int port, String database) throws IOException {
+        Path jar = Repo.root().resolve("services").resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(name + " is not built: " + jar);
+        }
+        Path log = Repo.itRunDirectory().resolve("logs").resolve(name + ".log");
+        Files.createDirectories(log.getParent());
+        processes.add(new ProcessBuilder(Repo.java(), "-XX:+UseSerialGC", "-Xmx384m",
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + database,
+                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
+                "-Dquarkus.flyway.clean-disabled=false", "-Dquarkus.flyway.clean-at-start=true",
+                "-Dseptum.nats.url=" + NATS_URL,
+                "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start());
+    }
+
+    private void awaitHealthy(int port, String name) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Process p : processes) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("a control-plane service exited (code " + p.exitValue() + "); see " + Repo.itRunDirectory().resolve("logs"));
+                }
+            }
+            try {
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(name + " did not become healthy within 90 s");
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+}

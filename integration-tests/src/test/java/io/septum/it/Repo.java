@@ -1,0 +1,31 @@
+package io.septum.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Paths of the checkout under test. */
+final class Repo {
+
+    private Repo() {
+    }
+
+    static Path root() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("septum"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the Septum checkout above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    /** Runtime folder of the end-to-end tests, apart from a demo's. */
+    static Path itRunDirectory() {
+        return root().resolve(".run/it");
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

@@ -1,0 +1,255 @@
+package io.septum.cli.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.septum.cli.CliEnvironment;
+import io.septum.cli.http.JsonHttp;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code septum lab}: a cluster of network namespaces on this machine, enforced by real Septum enforcers. */
+@Command(name = "lab", description = "Build, inspect and probe the lab: pods as network namespaces, one enforcer per node.",
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Ip.class,
+                LabCommand.Probe.class, LabCommand.MatrixCommand.class, LabCommand.Label.class, LabCommand.Counters.class,
+                LabCommand.Serve.class})
+public final class LabCommand {
+
+    static LabController controller() {
+        return new LabController(CliEnvironment.fromSystem());
+    }
+
+    static String json(Object value) {
+        try {
+            return JsonHttp.JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("render JSON: " + e.getMessage(), e);
+        }
+    }
+
+    @Command(name = "up", description = "Create the lab described by LABFILE: nodes, enforcers, pods and their servers.")
+    static final class Up implements Callable<Integer> {
+        @Option(names = {"-f", "--file"}, required = true, description = "Lab file (YAML).")
+        Path file;
+
+        @Override
+        public Integer call() {
+            LabSpec spec = LabSpec.read(file);
+            long start = System.nanoTime();
+            LabState state = controller().up(spec, System.out);
+            System.out.printf("lab '%s' is up: %d node(s), %d pod(s) in %.1f s%n", state.lab(), state.nodes().size(),
+                    state.pods().size(), (System.nanoTime() - start) / 1e9);
+            return 0;
+        }
+    }
+
+    @Command(name = "down", description = "Remove every namespace, link, pin and process the lab made.")
+    static final class Down implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            controller().down(System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "Nodes, their enforcers, and pods with addresses and identities.")
+    static final class Status implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            LabController controller = controller();
+            LabState state = controller.requireState();
+            Map<String, JsonNode> statuses = controller.fromEnforcers(state, "/v1/status");
+            Map<String, JsonNode> endpoints = controller.fromEnforcers(state, "/v1/endpoints");
+            ObjectNode out = JsonHttp.JSON.createObjectNode().put("lab", state.lab());
+            ArrayNode nodes = out.putArray("nodes");
+            for (LabState.NodeState node : state.nodes()) {
+                ObjectNode n = nodes.addObject().put("name", node.name()).put("netns", node.netns()).put("podCidr", node.podCidr())
+                        .put("enforcerPid", node.enforcerPid()).put("enforcerRunning", Processes.alive(node.enforcerPid()))
+                        .put("api", node.apiUrl());
+                n.set("status", statuses.get(node.name()));
+            }
+            ArrayNode pods = out.putArray("pods");
+            for (LabState.PodState pod : state.pods()) {
+                ObjectNode p = pods.addObject().put("name", pod.key()).put("node", pod.node()).put("ip", pod.ip())
+                        .put("interface", pod.hostInterface());
+                p.set("labels", JsonHttp.JSON.valueToTree(pod.labels()));
+                for (JsonNode ep : endpoints.getOrDefault(pod.node(), JsonHttp.JSON.nullNode()).path("items")) {
+                    if (ep.path("namespace").asText().equals(pod.namespace()) && ep.path("pod").asText().equals(pod.name())) {
+                        p.put("identity", ep.path("identity").asInt()).put("state", ep.path("state").asText())
+                                .put("policyEntries", ep.path("policyEntries").asInt());
+                    }
+                }
+            }
+            if (json) {
+                System.out.println(LabCommand.json(out));
+                return 0;
+            }
+            System.out.println("lab " + state.lab());
+            for (JsonNode n : nodes) {
+                JsonNode s = n.path("status");
+                System.out.printf("  %-8s enforcer pid %d %s, %s endpoints ready, applied policies@%s identities@%s ipcache@%s%s%n",
+                        n.path("name").asText(), n.path("enforcerPid").asLong(), n.path("enforcerRunning").asBoolean() ? "running" : "NOT RUNNING",
+                        s.path("endpointsReady").asText("?"), s.path("applied").path("policies").asText("?"),
+                        s.path("applied").path("identities").asText("?"), s.path("applied").path("ipcache").asText("?"),
+                        s.path("problems").isEmpty() ? "" : ", problems: " + s.path("problems"));
+            }
+            System.out.printf("  %-24s %-8s %-15s %-9s %-10s %s%n", "POD", "NODE", "IP", "IDENTITY", "STATE", "LABELS");
+            for (JsonNode p : pods) {
+                System.out.printf("  %-24s %-8s %-15s %-9s %-10s %s%n", p.path("name").asText(), p.path("node").asText(),
+                        p.path("ip").asText(), p.path("identity").asText("-"), p.path("state").asText("-"), p.path("labels"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "ip", description = "Print the address of a pod.")
+    static final class Ip implements Callable<Integer> {
+        @Parameters(paramLabel = "NS/POD")
+        String pod;
+
+        @Override
+        public Integer call() {
+            System.out.println(controller().requireState().pod(pod).ip());
+            return 0;
+        }
+    }
+
+    @Command(name = "probe", description = {"Try one connection from a pod to a pod, as an application there would.",
+            "Exit status: 0 reachable, 1 not reachable, 2 error."})
+    static final class Probe implements Callable<Integer> {
+        @Option(names = "--from", required = true, paramLabel = "NS/POD")
+        String from;
+        @Option(names = "--to", required = true, paramLabel = "NS/POD")
+        String to;
+        @Option(names = "--port", required = true)
+        int port;
+        @Option(names = "--protocol", defaultValue = "TCP", description = "TCP or UDP (default: ${DEFAULT-VALUE}).")
+        String protocol;
+        @Option(names = "--timeout-ms", defaultValue = "1000", description = "How long to wait (default: ${DEFAULT-VALUE}).")
+        int timeoutMillis;
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        static void validate(int port, String protocol) {
+            if (!protocol.equals("TCP") && !protocol.equals("UDP")) {
+                throw new IllegalArgumentException("--protocol: must be TCP or UDP, got '" + protocol + "'");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("--port: must be between 1 and 65535, got " + port);
+            }
+        }
+
+        @Override
+        public Integer call() {
+            validate(port, protocol);
+            LabState state = controller().requireState();
+            LabState.PodState source = state.pod(from);
+            LabState.PodState target = state.pod(to);
+            boolean reachable = Prober.probe(source.netns(), target.ip(), port, protocol, timeoutMillis);
+            Prober.Result result = new Prober.Result(source.key(), target.key(), port, protocol, reachable);
+            if (json) {
+                System.out.println(LabCommand.json(result));
+            } else {
+                System.out.printf("%s -> %s %s/%d: %s%n", result.from(), result.to(), protocol, port, reachable ? "reachable" : "NOT reachable");
+            }
+            return reachable ? 0 : 1;
+        }
+    }
+
+    @Command(name = "matrix", description = {"Probe every ordered pair of pods on one port, in parallel.",
+            "Text output uses the Kubernetes e2e notation: '.' reachable, 'X' not; rows are sources."})
+    static final class MatrixCommand implements Callable<Integer> {
+        @Option(names = "--port", required = true)
+        int port;
+        @Option(names = "--protocol", defaultValue = "TCP", description = "TCP or UDP (default: ${DEFAULT-VALUE}).")
+        String protocol;
+        @Option(names = "--timeout-ms", defaultValue = "1000", description = "How long each probe waits (default: ${DEFAULT-VALUE}).")
+        int timeoutMillis;
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Probe.validate(port, protocol);
+            LabState state = controller().requireState();
+            Matrix.Result result = Matrix.probe(state, port, protocol, timeoutMillis);
+            System.out.print(json ? LabCommand.json(result) + "\n" : Matrix.render(result, state.pods().stream().map(LabState.PodState::key).toList()));
+            return 0;
+        }
+    }
+
+    @Command(name = "label", description = "Change labels of a pod or a namespace, as kubectl label does (KEY=VALUE sets, KEY- removes).",
+            subcommands = {Label.Pod.class, Label.Namespace.class})
+    static final class Label {
+        @Command(name = "pod", description = "Change a pod's labels; its node's enforcer re-identifies it.")
+        static final class Pod implements Callable<Integer> {
+            @Parameters(index = "0", paramLabel = "NS/POD")
+            String pod;
+            @Parameters(index = "1..*", arity = "1..*", paramLabel = "KEY=VALUE|KEY-")
+            java.util.List<String> changes;
+
+            @Override
+            public Integer call() {
+                Map<String, String> labels = controller().labelPod(pod, LabelChange.parse(changes));
+                System.out.println("pod " + pod + " labels " + labels);
+                return 0;
+            }
+        }
+
+        @Command(name = "ns", description = "Change a namespace's labels; every pod in it is re-identified.")
+        static final class Namespace implements Callable<Integer> {
+            @Parameters(index = "0", paramLabel = "NS")
+            String namespace;
+            @Parameters(index = "1..*", arity = "1..*", paramLabel = "KEY=VALUE|KEY-")
+            java.util.List<String> changes;
+
+            @Override
+            public Integer call() {
+                Map<String, String> labels = controller().labelNamespace(namespace, LabelChange.parse(changes));
+                System.out.println("namespace " + namespace + " labels " + labels);
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "counters", description = "The datapath's packet counters of every node, by verdict, direction and drop reason.")
+    static final class Counters implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            LabController controller = controller();
+            Map<String, JsonNode> counters = controller.fromEnforcers(controller.requireState(), "/v1/counters");
+            if (json) {
+                System.out.println(LabCommand.json(counters));
+                return 0;
+            }
+            System.out.printf("%-8s %-10s %-8s %-22s %10s %12s%n", "NODE", "VERDICT", "DIR", "REASON", "PACKETS", "BYTES");
+            counters.forEach((node, body) -> {
+                for (JsonNode c : body.path("items")) {
+                    System.out.printf("%-8s %-10s %-8s %-22s %10d %12d%n", node, c.path("verdict").asText(), c.path("direction").asText(),
+                            c.path("reason").asText(), c.path("packets").asLong(), c.path("bytes").asLong());
+                }
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "serve", hidden = true, description = "Run the pods' servers (started by 'lab up').")
+    static final class Serve implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            controller().serve();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.septum.cli.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.septum.model.policy.FieldCursor;
+import io.septum.model.policy.FieldError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A lab file: how many nodes, which namespaces (with labels) and which pods (with labels, node and the
+ * ports their servers listen on). Validated as a whole; errors name the field.
+ */
+public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods) {
+
+    public record Namespace(String name, Map<String, String> labels) {
+    }
+
+    public record Port(int port, String protocol, String name) {
+    }
+
+    /** {@code node} is -1 when the file leaves placement to the lab (round-robin). */
+    public record Pod(String namespace, String name, Map<String, String> labels, int node, List<Port> ports) {
+        public String key() {
+            return namespace + "/" + name;
+        }
+    }
+
+    public static final int MAX_NODES = 16;
+    public static final int MAX_PODS_PER_NODE = 250;
+
+    public static LabSpec read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("read lab file " + file + ": " + e.getMessage(), e);
+        }
+        JsonNode root;
+        try {
+            root = YAMLMapper.builder().build().readTree(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("lab file " + file + " is not valid YAML: " + e.getMessage(), e);
+        }
+        return parse(root, file.toString());
+    }
+
+    public static LabSpec parse(JsonNode root, String source) {
+        List<FieldError> errors = new ArrayList<>();
+        FieldCursor at = FieldCursor.root(root, 0, errors);
+        int nodes = 1;
+        List<Namespace> namespaces = new ArrayList<>();
+        List<Pod> pods = new ArrayList<>();
+        if (at.requireObject(Set.of("nodes", "namespaces", "pods"))) {
+            nodes = at.field("nodes").integer(1, MAX_NODES).orElse(1);
+            namespaces = at.field("namespaces").list(LabSpec::readNamespace);
+            int nodeCount = nodes;
+            pods = at.field("pods").list(p -> readPod(p, nodeCount));
+        }
+        Set<String> namespaceNames = new HashSet<>();
+        for (int i = 0; i < namespaces.size(); i++) {
+            if (!namespaceNames.add(namespaces.get(i).name())) {
+                errors.add(new FieldError(0, "namespaces[" + i + "].name", "namespace " + namespaces.get(i).name() + " is declared twice"));
+            }
+        }
+        Set<String> podNames = new HashSet<>();
+        for (int i = 0; i < pods.size(); i++) {
+            Pod pod = pods.get(i);
+            if (!podNames.add(pod.key())) {
+                errors.add(new FieldError(0, "pods[" + i + "].name", "pod " + pod.key() + " is declared twice"));
+            }
+            if (!namespaceNames.contains(pod.namespace())) {
+                // Kubernetes needs the namespace to exist; declaring it implicitly keeps small lab files short.
+                namespaces.add(new Namespace(pod.namespace(), Map.of()));
+                namespaceNames.add(pod.namespace());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("lab file " + source + " is invalid:\n  "
+                    + String.join("\n  ", errors.stream().map(FieldError::toString).toList()));
+        }
+        return new LabSpec(nodes, namespaces, placed(pods, nodes));
+    }
+
+    /** Pods without a node go round-robin over the nodes, in file order. */
+    private static List<Pod> placed(List<Pod> pods, int nodes) {
+        List<Pod> out = new ArrayList<>();
+        int next = 0;
+        for (Pod pod : pods) {
+            if (pod.node() >= 0) {
+                out.add(pod);
+            } else {
+                out.add(new Pod(pod.namespace(), pod.name(), pod.labels(), next++ % nodes, pod.ports()));
+            }
+        }
+        return out;
+    }
+
+    private static Optional<Namespace> readNamespace(FieldCursor at) {
+        if (!at.requireObject(Set.of("name", "labels"))) {
+            return Optional.empty();
+        }
+        Optional<String> name = at.field("name").requiredText();
+        name.filter(n -> !FieldCursor.isDnsLabel(n)).ifPresent(n -> at.field("name").error("'" + n + "' is not a valid namespace name"));
+        Map<String, String> labels = labels(at.field("labels"));
+        return name.map(n -> new Namespace(n, labels));
+    }
+
+    private static Optional<Pod> readPod(FieldCursor at, int nodes) {
+        if (!at.requireObject(Set.of("name", "labels", "node", "ports"))) {
+            return Optional.empty();
+        }
+        FieldCursor nameAt = at.field("name");
+        Optional<String> name = nameAt.requiredText();
+        String namespace = null;
+        String pod = null;
+        if (name.isPresent()) {
+            String[] parts = name.get().split("/", -1);
+            if (parts.length != 2 || !FieldCursor.isDnsLabel(parts[0]) || !FieldCursor.isDnsLabel(parts[1])) {
+                nameAt.error("'" + name.get() + "' must be NAMESPACE/POD, both DNS labels");
+            } else {
+                namespace = parts[0];
+                pod = parts[1];
+            }
+        }
+        Map<String, String> labels = labels(at.field("labels"));
+        int node = at.field("node").integer(0, nodes - 1).orElse(-1);
+        List<Port> ports = at.field("ports").list(LabSpec::readPort);
+        if (namespace == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Pod(namespace, pod, labels, node, ports));
+    }
+
+    private static Optional<Port> readPort(FieldCursor at) {
+        if (!at.requireObject(Set.of("port", "protocol", "name"))) {
+            return Optional.empty();
+        }
+        Optional<Integer> port = at.field("port").integer(1, 65535);
+        if (!at.field("port").isPresent()) {
+            at.field("port").error("is required");
+        }
+        FieldCursor protocolAt = at.field("protocol");
+        String protocol = protocolAt.text().orElse("TCP");
+        if (!protocol.equals("TCP") && !protocol.equals("UDP")) {
+            protocolAt.error("must be TCP or UDP");
+        }
+        Optional<String> name = at.field("name").text();
+        return port.map(p -> new Port(p, protocol, name.orElse(null)));
+    }
+
+    private static Map<String, String> labels(FieldCursor at) {
+        Map<String, String> labels = new LinkedHashMap<>(at.stringMap());
+        labels.forEach((k, v) -> {
+            FieldCursor.labelKeyProblem(k).ifPresent(at.field(k)::error);
+            FieldCursor.labelValueProblem(v).ifPresent(at.field(k)::error);
+        });
+        return labels;
+    }
+}
