@@ -36,10 +36,12 @@ public final class LabCommand {
     static final class Up implements Callable<Integer> {
         @Option(names = {"-f", "--file"}, required = true, description = "Lab file (YAML).")
         Path file;
+        @Option(names = "--nodes", description = "Number of nodes, overriding the file's; pods without a node are spread over them.")
+        Integer nodes;
 
         @Override
         public Integer call() {
-            LabSpec spec = LabSpec.read(file);
+            LabSpec spec = LabSpec.read(file, nodes);
             long start = System.nanoTime();
             LabState state = controller().up(spec, System.out);
             System.out.printf("lab '%s' is up: %d node(s), %d pod(s) in %.1f s%n", state.lab(), state.nodes().size(),

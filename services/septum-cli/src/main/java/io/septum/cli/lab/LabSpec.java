@@ -39,6 +39,11 @@ public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods) {
     public static final int MAX_PODS_PER_NODE = 250;
 
     public static LabSpec read(Path file) {
+        return read(file, null);
+    }
+
+    /** Reads a lab file; {@code nodesOverride}, when given, replaces its node count (pods are spread again). */
+    public static LabSpec read(Path file, Integer nodesOverride) {
         String text;
         try {
             text = Files.readString(file);
@@ -51,10 +56,10 @@ public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods) {
         } catch (IOException e) {
             throw new IllegalArgumentException("lab file " + file + " is not valid YAML: " + e.getMessage(), e);
         }
-        return parse(root, file.toString());
+        return parse(root, file.toString(), nodesOverride);
     }
 
-    public static LabSpec parse(JsonNode root, String source) {
+    public static LabSpec parse(JsonNode root, String source, Integer nodesOverride) {
         List<FieldError> errors = new ArrayList<>();
         FieldCursor at = FieldCursor.root(root, 0, errors);
         int nodes = 1;
@@ -62,6 +67,12 @@ public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods) {
         List<Pod> pods = new ArrayList<>();
         if (at.requireObject(Set.of("nodes", "namespaces", "pods"))) {
             nodes = at.field("nodes").integer(1, MAX_NODES).orElse(1);
+            if (nodesOverride != null) {
+                if (nodesOverride < 1 || nodesOverride > MAX_NODES) {
+                    errors.add(new FieldError(0, "nodes", "--nodes must be between 1 and " + MAX_NODES + ", got " + nodesOverride));
+                }
+                nodes = Math.max(1, Math.min(MAX_NODES, nodesOverride));
+            }
             namespaces = at.field("namespaces").list(LabSpec::readNamespace);
             int nodeCount = nodes;
             pods = at.field("pods").list(p -> readPod(p, nodeCount));
