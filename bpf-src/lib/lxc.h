@@ -2,7 +2,7 @@
 /*
  * The pod datapath: judges every packet crossing a pod's host-side veth.
  *
- *   endpoint lookup -> parse -> source check (egress) -> conntrack -> policy
+ *   endpoint lookup -> parse -> source check (egress) -> conntrack -> peer identities -> policy
  *
  * Invariants: every packet is counted in exactly one metrics cell; every drop
  * and every new connection (forwarded or audited) emits one flow event, packets
@@ -30,10 +30,10 @@
 static __always_inline int lxc_track_existing(struct flow_ctx *ctx, __u64 now)
 {
 	const struct endpoint_info *ep = ctx->ep;
+	struct peer_identities peer;
 	struct decision d;
 	struct ct_key key;
 	struct ct_value *v;
-	__u32 identity;
 
 	ct_build_key(&key, ep->ep_id, &ctx->pkt, ctx->dir, ctx->dir);
 	v = ct_lookup_live(&key, now);
@@ -50,14 +50,15 @@ static __always_inline int lxc_track_existing(struct flow_ctx *ctx, __u64 now)
 	}
 
 	if (v->policy_epoch != ep->policy_epoch) {
-		identity = ipcache_identity(key.peer_addr);
-		policy_decide(ep, identity, key.conn_dir, key.protocol, ct_policy_port(&key), &d);
+		/* The peer's current identities: a relabel or a new except prefix may have changed them. */
+		peer_resolve(key.peer_addr, &peer);
+		policy_decide(ep, &peer, key.conn_dir, key.protocol, ct_policy_port(&key), &d);
 		if (d.verdict == VERDICT_DROPPED) {
 			bpf_map_delete_elem(&ct, &key);
 			return 0;
 		}
 		v->policy_epoch = ep->policy_epoch;
-		v->peer_identity = identity;
+		v->peer_identity = peer.identity;
 		v->rule_ref = d.rule_ref;
 	}
 	ct_refresh(v, &ctx->pkt, now);
@@ -69,6 +70,7 @@ static __always_inline int lxc_handle(struct __sk_buff *skb, __u8 dir)
 	struct endpoint_key ep_key = { .ifindex = skb->ifindex };
 	struct flow_ctx ctx = { .skb = skb, .dir = dir };
 	struct endpoint_info *ep_entry;
+	struct peer_identities peer;
 	struct endpoint_info ep;
 	enum drop_reason parsed;
 	struct decision d;
@@ -94,8 +96,9 @@ static __always_inline int lxc_handle(struct __sk_buff *skb, __u8 dir)
 	if (ctx.pkt.ct_lookup && lxc_track_existing(&ctx, now))
 		return flow_pass_established(&ctx);
 
-	ctx.peer_identity = ipcache_identity(dir == DIR_EGRESS ? ctx.pkt.daddr : ctx.pkt.saddr);
-	policy_decide(&ep, ctx.peer_identity, dir, ctx.pkt.protocol, ctx.pkt.policy_port, &d);
+	peer_resolve(dir == DIR_EGRESS ? ctx.pkt.daddr : ctx.pkt.saddr, &peer);
+	ctx.peer_identity = peer.identity;
+	policy_decide(&ep, &peer, dir, ctx.pkt.protocol, ctx.pkt.policy_port, &d);
 	if (d.verdict != VERDICT_DROPPED && ctx.pkt.ct_create) {
 		ct_build_key(&key, ep.ep_id, &ctx.pkt, dir, dir);
 		ct_create(&key, &ctx.pkt, ep.policy_epoch, ctx.peer_identity, d.rule_ref, now);

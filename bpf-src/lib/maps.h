@@ -68,6 +68,30 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ipcache SEC(".maps");
 
+/*
+ * ---- prefixes: IPv4 prefixes that policies name -> node-local CIDR identity ----
+ *
+ * Every ipBlock cidr and except of every policy (0.0.0.0/0 included) with the
+ * node-local identity user space gave it. Looked up for a peer's address beside
+ * the ipcache, so an ipBlock also matches addresses the ipcache knows as pods:
+ * the longest prefix containing an address tells which blocks contain it and
+ * which exceptions carve it out. Same key as the ipcache.
+ */
+struct prefix_value {
+	__u32 identity; /* node-local CIDR identity, != 0 */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct prefix_value) == 8, "prefix_value layout");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__type(key, struct ipcache_key);
+	__type(value, struct prefix_value);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} prefixes SEC(".maps");
+
 /* ---- policy: per-endpoint allow/deny entries with wildcards ---- */
 
 /* Bits of policy_key data matched by prefixlen. */

@@ -9,6 +9,7 @@ import io.septum.enforcer.datapath.maps.EndpointMap;
 import io.septum.enforcer.datapath.maps.IpcacheMap;
 import io.septum.enforcer.datapath.maps.MetricsMap;
 import io.septum.enforcer.datapath.maps.PolicyMap;
+import io.septum.enforcer.datapath.maps.PrefixMap;
 import io.septum.enforcer.datapath.netns.NetworkNamespace;
 import io.septum.enforcer.datapath.tc.TcFilters;
 import java.io.IOException;
@@ -46,6 +47,7 @@ public final class Datapath implements AutoCloseable {
     private final BpfObject object;
     private final EndpointMap endpoints;
     private final IpcacheMap ipcache;
+    private final PrefixMap prefixes;
     private final PolicyMap policy;
     private final ConntrackMap conntrack;
     private final MetricsMap metrics;
@@ -59,6 +61,7 @@ public final class Datapath implements AutoCloseable {
         this.object = object;
         this.endpoints = new EndpointMap(object.map(EndpointMap.NAME).live());
         this.ipcache = new IpcacheMap(object.map(IpcacheMap.NAME).live());
+        this.prefixes = new PrefixMap(object.map(PrefixMap.NAME).live());
         this.policy = new PolicyMap(object.map(PolicyMap.NAME).live());
         this.conntrack = new ConntrackMap(object.map(ConntrackMap.NAME).live());
         this.metrics = new MetricsMap(object.map(MetricsMap.NAME).live());
@@ -155,6 +158,11 @@ public final class Datapath implements AutoCloseable {
 
     public IpcacheMap ipcache() {
         return ipcache;
+    }
+
+    /** The prefixes policies name, with their node-local CIDR identities. */
+    public PrefixMap prefixes() {
+        return prefixes;
     }
 
     public PolicyMap policy() {

@@ -11,6 +11,7 @@ import io.septum.enforcer.datapath.maps.EndpointMap;
 import io.septum.enforcer.datapath.maps.IpcacheMap;
 import io.septum.enforcer.datapath.maps.MetricsMap;
 import io.septum.enforcer.datapath.maps.PolicyMap;
+import io.septum.enforcer.datapath.maps.PrefixMap;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ final class LxcObjectLayout {
     static final Map<String, MapMirror> MAPS = mirrors(
             new MapMirror(EndpointMap.NAME, BpfMap.TYPE_HASH, EndpointMap.KEY_LAYOUT, EndpointMap.VALUE_LAYOUT),
             new MapMirror(IpcacheMap.NAME, BpfMap.TYPE_LPM_TRIE, IpcacheMap.KEY_LAYOUT, IpcacheMap.VALUE_LAYOUT),
+            new MapMirror(PrefixMap.NAME, BpfMap.TYPE_LPM_TRIE, PrefixMap.KEY_LAYOUT, PrefixMap.VALUE_LAYOUT),
             new MapMirror(PolicyMap.NAME, BpfMap.TYPE_LPM_TRIE, PolicyMap.KEY_LAYOUT, PolicyMap.VALUE_LAYOUT),
             new MapMirror(ConntrackMap.NAME, BpfMap.TYPE_LRU_HASH, ConntrackMap.KEY_LAYOUT, ConntrackMap.VALUE_LAYOUT),
             new MapMirror(MetricsMap.NAME, BpfMap.TYPE_PERCPU_ARRAY, MetricsMap.KEY_LAYOUT, MetricsMap.VALUE_LAYOUT),

@@ -73,6 +73,11 @@ class DatapathPrivilegedTest {
     private static final int TCP = 6;
     private static final int UDP = 17;
     private static final int ICMP = 1;
+    private static final int SCTP = 132;
+    /** Node-local CIDR identities (NumericIdentity.LOCAL_FLAG set), as the control plane gives prefixes. */
+    private static final int CIDR_BLOCK = 0x0100_0001;
+    private static final int CIDR_EXCEPT = 0x0100_0002;
+    private static final int CIDR_ALL = 0x0100_0003;
     private static final int ICMP_ECHO_REQUEST = 8;
     private static final int TCP_SYN = 0x02;
     private static final int TC_ACT_OK = 0;
@@ -152,6 +157,7 @@ class DatapathPrivilegedTest {
         datapath.endpoints().entries().keySet().forEach(datapath.endpoints()::delete);
         datapath.policy().update(Map.of(), datapath.policy().entries().keySet());
         datapath.ipcache().entries().keySet().forEach(datapath.ipcache()::delete);
+        datapath.prefixes().entries().keySet().forEach(datapath.prefixes()::delete);
         datapath.conntrack().entries().forEach(entry -> datapath.conntrack().delete(entry.key()));
     }
 
@@ -357,6 +363,146 @@ class DatapathPrivilegedTest {
         FlowEvent drop = events.await("deny", e -> e.timestampNs() > start && e.destinationPort() == port);
         assertThat(drop).returns(DROPPED, FlowEvent::verdict).returns(POLICY_DENY_RULE, FlowEvent::reason)
                 .returns(666, FlowEvent::ruleRef);
+    }
+
+    /** One row of the ipBlock table: what the prefixes map holds and which identities the pod may reach on the port. */
+    record IpBlockCase(String name, boolean peerInIpcache, Map<String, Integer> prefixes, Map<Integer, Boolean> denyByIdentity,
+            boolean passes, DropReason reason, int ruleRef) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<IpBlockCase> ipBlocks() {
+        return Stream.of(
+                new IpBlockCase("a block containing a pod's address allows it, although the ipcache knows the pod", true,
+                        Map.of("10.99.0.0/24", CIDR_BLOCK), Map.of(CIDR_BLOCK, false), true, NONE, CIDR_BLOCK),
+                new IpBlockCase("an except /32 carves the pod's address out of the block", true,
+                        Map.of("10.99.0.0/24", CIDR_BLOCK, "10.99.0.1/32", CIDR_EXCEPT), Map.of(CIDR_BLOCK, false), false, POLICY_DENIED, 0),
+                new IpBlockCase("0.0.0.0/0 contains pods", true,
+                        Map.of("0.0.0.0/0", CIDR_ALL), Map.of(CIDR_ALL, false), true, NONE, CIDR_ALL),
+                new IpBlockCase("0.0.0.0/0 contains an address the ipcache does not know (the world)", false,
+                        Map.of("0.0.0.0/0", CIDR_ALL), Map.of(CIDR_ALL, false), true, NONE, CIDR_ALL),
+                new IpBlockCase("the world identity does not stand for a pod", true,
+                        Map.of(), Map.of(WORLD_IDENTITY, false), false, POLICY_DENIED, 0),
+                new IpBlockCase("a block not containing the address allows nothing", true,
+                        Map.of("10.98.0.0/16", CIDR_BLOCK), Map.of(CIDR_BLOCK, false), false, POLICY_DENIED, 0),
+                new IpBlockCase("a deny of the block wins over an allow of the peer's identity", true,
+                        Map.of("10.99.0.0/24", CIDR_BLOCK), Map.of(NODE_IDENTITY, false, CIDR_BLOCK, true), false, POLICY_DENY_RULE, CIDR_BLOCK),
+                new IpBlockCase("a deny of the peer's identity wins over an allow of its block", true,
+                        Map.of("10.99.0.0/24", CIDR_BLOCK), Map.of(NODE_IDENTITY, true, CIDR_BLOCK, false), false, POLICY_DENY_RULE, NODE_IDENTITY),
+                new IpBlockCase("an allow of the peer's identity names the rule before one of its block", true,
+                        Map.of("10.99.0.0/24", CIDR_BLOCK), Map.of(NODE_IDENTITY, false, CIDR_BLOCK, false), true, NONE, NODE_IDENTITY));
+    }
+
+    /** Real connections from the pod to the node (10.99.0.1); rule numbers are the entries' identities. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ipBlocks")
+    void ipBlocksMatchByAddressBesideTheIpcacheIdentity(IpBlockCase c) throws Exception {
+        installEndpoint(0);
+        if (!c.peerInIpcache()) {
+            datapath.ipcache().delete(Ipv4Prefix.host(NODE_IP));
+        }
+        c.prefixes().forEach((prefix, id) -> datapath.prefixes().put(Ipv4Prefix.parse(prefix), id));
+        int port = nextPort();
+        Map<PolicyMapKey, PolicyMapValue> entries = new HashMap<>();
+        c.denyByIdentity().forEach((identity, deny) -> entries.put(PolicyMapKey.exactPort(EP_ID, identity, EGRESS, TCP, port),
+                deny ? PolicyMapValue.deny(identity) : PolicyMapValue.allow(identity)));
+        datapath.policy().update(entries, List.of());
+        long start = MonotonicClock.nanos();
+
+        traffic.tcpEchoServer(NODE_NETNS, NODE_IP, port);
+        if (c.passes()) {
+            assertThat(tcpPasses(POD_NETNS, NODE_IP, port)).as("passes").isTrue();
+        } else {
+            assertThat(tcpBlocked(POD_NETNS, NODE_IP, port)).as("blocked").isTrue();
+        }
+
+        FlowEvent first = events.await("first packet", e -> e.timestampNs() > start && e.destinationPort() == port);
+        assertThat(first).returns(c.passes() ? FORWARDED : DROPPED, FlowEvent::verdict).returns(c.reason(), FlowEvent::reason)
+                .returns(c.ruleRef(), FlowEvent::ruleRef)
+                .returns(c.peerInIpcache() ? NODE_IDENTITY : WORLD_IDENTITY, FlowEvent::destinationIdentity);
+    }
+
+    @Test
+    void aNewExceptPrefixRevokesAnOpenConnectionOnceTheEpochIsBumped() throws Exception {
+        EndpointInfo endpoint = installEndpoint(0);
+        datapath.prefixes().put(Ipv4Prefix.parse("10.99.0.0/24"), CIDR_BLOCK);
+        int port = nextPort();
+        datapath.policy().put(PolicyMapKey.exactPort(EP_ID, CIDR_BLOCK, EGRESS, TCP, port), PolicyMapValue.allow(CIDR_BLOCK));
+
+        traffic.tcpEchoServer(NODE_NETNS, NODE_IP, port);
+        try (Socket socket = connect(POD_NETNS, NODE_IP, port)) {
+            assertThat(echoes(socket, PASS_TIMEOUT_MS)).as("allowed by its block").isTrue();
+            datapath.prefixes().put(Ipv4Prefix.host(NODE_IP), CIDR_EXCEPT);
+            assertThat(echoes(socket, PASS_TIMEOUT_MS)).as("except added, epoch unchanged").isTrue();
+
+            long start = MonotonicClock.nanos();
+            datapath.endpoints().put(ifindex, endpoint.withPolicyEpoch(endpoint.policyEpoch() + 1));
+            assertThat(echoes(socket, BLOCK_TIMEOUT_MS)).as("re-checked with the peer's new CIDR identity").isFalse();
+            FlowEvent drop = events.await("drop of the open connection",
+                    e -> e.timestampNs() > start && e.destinationPort() == port && e.sourcePort() == socket.getLocalPort());
+            assertThat(drop).returns(POLICY_DENIED, FlowEvent::reason);
+            socket.setSoLinger(true, 0);
+        }
+    }
+
+    @Test
+    void prefixLookupIsExactWhileResolveFindsTheLongestPrefix() {
+        datapath.prefixes().put(Ipv4Prefix.parse("0.0.0.0/0"), CIDR_ALL);
+        datapath.prefixes().put(Ipv4Prefix.parse("10.99.0.0/24"), CIDR_BLOCK);
+
+        assertThat(datapath.prefixes().lookup(Ipv4Prefix.parse("0.0.0.0/0"))).contains(CIDR_ALL);
+        assertThat(datapath.prefixes().lookup(Ipv4Prefix.parse("10.99.0.0/16"))).isEmpty();
+        assertThat(datapath.prefixes().resolve(Ipv4.parse("10.99.0.7"))).contains(CIDR_BLOCK);
+        assertThat(datapath.prefixes().resolve(Ipv4.parse("192.0.2.1"))).contains(CIDR_ALL);
+        assertThat(datapath.prefixes().entries()).hasSize(2);
+        assertThatThrownBy(() -> datapath.prefixes().put(Ipv4Prefix.parse("10.0.0.0/8"), 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * SCTP cannot be tried with real sockets on a kernel without the sctp module (as here): the programs run
+     * on crafted SCTP frames instead, with the real maps, so policy and conntrack see exactly what they
+     * would on the wire.
+     */
+    @Test
+    void sctpPortsAreEnforcedAndRepliesComeBackThroughConntrack() throws Exception {
+        installEndpoint(0);
+        int port = 7777;
+        int sourcePort = 40123;
+        byte[] init = Frames.sctp(POD_IP, NODE_IP, sourcePort, port, Frames.SCTP_INIT);
+        byte[] initAck = Frames.sctp(NODE_IP, POD_IP, port, sourcePort, Frames.SCTP_INIT_ACK);
+        long start = MonotonicClock.nanos();
+
+        assertThat(run(EGRESS, init)).as("no entry").isEqualTo(TC_ACT_SHOT);
+        FlowEvent denied = events.await("SCTP drop", e -> e.timestampNs() > start && e.protocol() == SCTP);
+        assertThat(denied).returns(POLICY_DENIED, FlowEvent::reason).returns(sourcePort, FlowEvent::sourcePort)
+                .returns(port, FlowEvent::destinationPort).returns(NODE_IDENTITY, FlowEvent::destinationIdentity);
+
+        datapath.policy().put(PolicyMapKey.exactPort(EP_ID, NODE_IDENTITY, EGRESS, TCP, port), PolicyMapValue.allow(1));
+        datapath.policy().put(PolicyMapKey.exactPort(EP_ID, NODE_IDENTITY, EGRESS, UDP, port), PolicyMapValue.allow(1));
+        assertThat(run(EGRESS, init)).as("TCP and UDP entries for the port do not allow SCTP").isEqualTo(TC_ACT_SHOT);
+        assertThat(run(INGRESS, initAck)).as("an unsolicited INIT ACK").isEqualTo(TC_ACT_SHOT);
+
+        datapath.policy().put(PolicyMapKey.portPrefix(EP_ID, NODE_IDENTITY, EGRESS, SCTP, port & 0xff00, 8), PolicyMapValue.allow(132));
+        assertThat(run(EGRESS, init)).as("an SCTP entry for a range containing the port").isEqualTo(TC_ACT_OK);
+        assertThat(run(INGRESS, initAck)).as("the reply, through conntrack").isEqualTo(TC_ACT_OK);
+        assertThat(run(EGRESS, Frames.sctp(POD_IP, NODE_IP, sourcePort, port + 256, Frames.SCTP_INIT)))
+                .as("a port outside the range").isEqualTo(TC_ACT_SHOT);
+
+        assertThat(datapath.conntrack().entries()).anySatisfy(ct -> {
+            assertThat(ct.key()).isEqualTo(new ConntrackKey(EP_ID, NODE_IP, port, sourcePort, SCTP, EGRESS));
+            assertThat(ct).returns(NODE_IDENTITY, ConntrackEntry::peerIdentity).returns(132, ConntrackEntry::ruleRef);
+            assertThat(ct.packets()).isEqualTo(2);
+        });
+        assertThat(run(EGRESS, Frames.cutWithinL4(init, 14 + 20 + 11))).as("SCTP common header cut short").isEqualTo(TC_ACT_SHOT);
+        FlowEvent malformed = events.await("malformed SCTP", e -> e.timestampNs() > start && e.reason() == MALFORMED_PACKET);
+        assertThat(malformed.protocol()).isEqualTo(SCTP);
+    }
+
+    private static int run(Direction direction, byte[] frame) {
+        return NetworkNamespace.call(NODE_NETNS, () -> datapath.runProgram(direction, frame, ifindex));
     }
 
     @Test

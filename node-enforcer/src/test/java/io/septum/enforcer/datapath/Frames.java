@@ -8,6 +8,11 @@ import java.util.Arrays;
 final class Frames {
 
     static final int TCP = 6;
+    static final int SCTP = 132;
+    /** SCTP chunk types (RFC 9260). */
+    static final int SCTP_INIT = 1;
+    static final int SCTP_INIT_ACK = 2;
+    static final int SCTP_DATA = 0;
     static final int ETH_P_IP = 0x0800;
     static final int ETH_P_ARP = 0x0806;
     static final int ETH_P_IPV6 = 0x86dd;
@@ -44,9 +49,32 @@ final class Frames {
         return tcpSyn(source, destination, sourcePort, destinationPort, 0, IP_HLEN + 20);
     }
 
+    /**
+     * An IPv4 SCTP packet: the 12-byte common header (ports, verification tag, checksum left 0: the datapath
+     * does not check it) and one chunk of {@code chunkType} with a 16-byte body (INIT's fixed part).
+     */
+    static byte[] sctp(Inet4Address source, Inet4Address destination, int sourcePort, int destinationPort, int chunkType) {
+        int sctpLength = 12 + 4 + 16;
+        byte[] frame = ethernet(ETH_P_IP, IP_HLEN + sctpLength);
+        ByteBuffer ip = ByteBuffer.wrap(frame, ETH_HLEN, IP_HLEN + sctpLength);
+        ip.put((byte) 0x45).put((byte) 0).putShort((short) (IP_HLEN + sctpLength)).putShort((short) 1).putShort((short) 0)
+                .put((byte) 64).put((byte) SCTP).putShort((short) 0).putInt(Ipv4.bits(source)).putInt(Ipv4.bits(destination));
+        ip.putShort((short) sourcePort).putShort((short) destinationPort).putInt(chunkType == SCTP_INIT ? 0 : 0x5e97).putInt(0);
+        ip.put((byte) chunkType).put((byte) 0).putShort((short) (4 + 16)).putInt(0x5e97).putInt(65536).putShort((short) 1)
+                .putShort((short) 1).putInt(1);
+        return frame;
+    }
+
     /** The first {@code bytes} bytes of {@code frame}. */
     static byte[] truncated(byte[] frame, int bytes) {
         return Arrays.copyOf(frame, bytes);
+    }
+
+    /** The first {@code bytes} bytes of {@code frame}, with the IPv4 total length saying so (a short L4 header). */
+    static byte[] cutWithinL4(byte[] frame, int bytes) {
+        byte[] copy = Arrays.copyOf(frame, bytes);
+        ByteBuffer.wrap(copy).putShort(ETH_HLEN + 2, (short) (bytes - ETH_HLEN));
+        return copy;
     }
 
     /** {@code frame} with its IPv4 version/IHL byte replaced. */

@@ -41,7 +41,8 @@ public final class IpcacheMap {
     private static final StructField NODE_ADDR = StructField.of(VALUE_LAYOUT, "node_addr");
     private static final StructField FLAGS = StructField.of(VALUE_LAYOUT, "flags");
 
-    private static final Codec<Ipv4Prefix> KEYS = new Codec<>(KEY_LAYOUT,
+    /** Also the key of the {@code prefixes} map. */
+    static final Codec<Ipv4Prefix> KEYS = new Codec<>(KEY_LAYOUT,
             (prefix, s) -> {
                 PREFIXLEN.setU32(s, prefix.length());
                 ADDR.setU32(s, Ipv4.bits(prefix.address()));

@@ -13,6 +13,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Map {@code policy}: per-endpoint allow and deny entries, an LPM trie over (endpoint, identity, direction,
@@ -77,17 +78,20 @@ public final class PolicyMap {
             s -> new PolicyMapValue((FLAGS.u8(s) & FLAG_DENY) != 0, RULE_REF.u32(s)));
 
     private final TypedMap<PolicyMapKey, PolicyMapValue> map;
+    private final AtomicLong writes = new AtomicLong();
 
     public PolicyMap(BpfMap map) {
         this.map = new TypedMap<>(map, KEYS, VALUES);
     }
 
     public void put(PolicyMapKey key, PolicyMapValue value) {
+        writes.incrementAndGet();
         map.put(key, value);
     }
 
     /** False if the entry was not in the map. */
     public boolean delete(PolicyMapKey key) {
+        writes.incrementAndGet();
         return map.delete(key);
     }
 
@@ -103,8 +107,22 @@ public final class PolicyMap {
                 throw new IllegalArgumentException("key both written and deleted: " + key);
             }
         }
+        writes.addAndGet(puts.size() + deletes.size());
         map.putAll(puts);
         map.deleteAll(deletes);
+    }
+
+    /**
+     * Entries written or deleted through this handle since it was opened (attempts, counted before the
+     * kernel call): what an incremental writer can be held to, e.g. zero for a restart that changed nothing.
+     */
+    public long writes() {
+        return writes.get();
+    }
+
+    /** The map's max_entries: the capacity every endpoint's entries share. */
+    public int capacity() {
+        return map.raw().maxEntries();
     }
 
     /** Every entry, e.g. to reconcile with the desired state after a restart. */
