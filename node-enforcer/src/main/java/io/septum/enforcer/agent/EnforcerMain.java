@@ -66,6 +66,16 @@ public final class EnforcerMain implements Callable<Integer> {
     @Option(names = "--ring-buffer-bytes", defaultValue = "1048576", description = "Size of the flow event ring buffer (default: ${DEFAULT-VALUE}).")
     int ringBufferBytes;
 
+    @Option(names = "--policy-map-entries", defaultValue = "1048576",
+            description = "Capacity of the policy map, shared by all of this node's endpoints; applies when the map is created "
+                    + "(a pinned map keeps its size) (default: ${DEFAULT-VALUE}).")
+    int policyMapEntries;
+
+    @Option(names = "--policy-entries-per-endpoint", defaultValue = "65536",
+            description = "Most policy map entries one endpoint may use, at most --policy-map-entries; an endpoint whose policy "
+                    + "needs more keeps its previous policy and reports why (default: ${DEFAULT-VALUE}).")
+    int policyEntriesPerEndpoint;
+
     @Option(names = "--status-interval", defaultValue = "2s", converter = DurationConverter.class, description = "Status heartbeat (default: ${DEFAULT-VALUE}).")
     Duration statusInterval;
 
@@ -80,10 +90,15 @@ public final class EnforcerMain implements Callable<Integer> {
                 stateDirectory, allowFromHost, statusInterval.toMillis());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "shutdown"));
+        if (policyEntriesPerEndpoint <= 0 || policyEntriesPerEndpoint > policyMapEntries) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--policy-entries-per-endpoint must be 1.."
+                    + policyMapEntries + " (--policy-map-entries), not " + policyEntriesPerEndpoint);
+        }
         Connection nats = Nats.connectReconnectOnConnect(natsOptions(config));
-        try (Datapath datapath = Datapath.open(new DatapathConfig(config.pinDirectory(), ringBufferBytes, DatapathConfig.DEFAULT_POLICY_MAP_MAX_ENTRIES));
+        try (Datapath datapath = Datapath.open(new DatapathConfig(config.pinDirectory(), ringBufferBytes, policyMapEntries));
              StatusPublisher status = new StatusPublisher(nats, config.node(), config.statusIntervalMillis());
-             Reconciler reconciler = new Reconciler(datapath, config.nodeNetns(), config.allowFromHost(), status::offer);
+             Reconciler reconciler = new Reconciler(datapath, config.nodeNetns(), config.allowFromHost(),
+                     Math.min(policyEntriesPerEndpoint, datapath.policy().capacity()), status::offer);
              FlowEventReader events = datapath.openEvents(new FlowLog(config.node()));
              ClusterWatch watch = new ClusterWatch(nats, reconciler::submit);
              LocalApiServer api = new LocalApiServer()) {

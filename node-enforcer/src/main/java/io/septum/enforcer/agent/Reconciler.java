@@ -3,24 +3,30 @@ package io.septum.enforcer.agent;
 import io.septum.enforcer.agent.cluster.ClusterEvent;
 import io.septum.enforcer.agent.endpoints.EndpointView;
 import io.septum.enforcer.agent.endpoints.LocalEndpoint;
+import io.septum.enforcer.controlplane.cluster.ClusterChanges;
 import io.septum.enforcer.controlplane.cluster.ClusterState;
-import io.septum.enforcer.controlplane.mapstate.MapState;
 import io.septum.enforcer.controlplane.mapstate.MapStateDiff;
 import io.septum.enforcer.controlplane.mapstate.PolicyEntry;
 import io.septum.enforcer.controlplane.mapstate.PolicyKey;
 import io.septum.enforcer.controlplane.mapstate.RuleRefs;
 import io.septum.enforcer.controlplane.resolve.EndpointPolicyResolver;
 import io.septum.enforcer.controlplane.resolve.EndpointSubject;
+import io.septum.enforcer.controlplane.resolve.PolicyBudget;
+import io.septum.enforcer.controlplane.resolve.PolicyInputs;
+import io.septum.enforcer.controlplane.resolve.Resolution;
+import io.septum.enforcer.datapath.BpfException;
 import io.septum.enforcer.datapath.Datapath;
 import io.septum.enforcer.datapath.EndpointInfo;
 import io.septum.enforcer.datapath.IpcacheValue;
 import io.septum.enforcer.datapath.Ipv4Prefix;
 import io.septum.enforcer.datapath.PolicyMapKey;
 import io.septum.enforcer.datapath.PolicyMapValue;
+import io.septum.model.identity.NumericIdentity;
 import io.septum.model.kv.BucketRevisions;
 import io.septum.model.kv.Buckets;
 import io.septum.model.kv.IpcacheRecord;
 import io.septum.model.labels.Labels;
+import io.septum.model.net.Ipv4Cidr;
 import io.septum.model.policy.Direction;
 import io.septum.model.policy.PolicyRef;
 import io.septum.model.policy.rules.RuleRef;
@@ -48,19 +54,24 @@ import java.util.logging.Logger;
 /**
  * Turns the cluster state and the local endpoints into BPF map contents, on one thread that owns all of
  * it. Every task (a bucket change, an endpoint added by the CNI plugin) runs on that thread; after each
- * burst of tasks one pass recomputes every local endpoint's policy, diffs it against what the maps hold
- * and writes only the difference. Nothing is written before all three buckets have delivered their
- * contents, so a restarted enforcer never narrows or widens what its pinned maps enforce in the meantime.
+ * burst of tasks one pass recomputes the local endpoints that the burst can have affected (see
+ * {@link PolicyInputs#affectedBy}), diffs each against what the maps hold and writes only the difference,
+ * in batches. Nothing is written before all three buckets have delivered their contents, so a restarted
+ * enforcer never narrows or widens what its pinned maps enforce in the meantime.
+ *
+ * <p>Order of writes in a pass, so that a packet never sees less than both the old and the new state allow
+ * in common: every endpoint's new entries, then new prefixes, then stale prefixes, then stale entries, then
+ * epoch bumps for the endpoints whose access may have shrunk. An endpoint whose new policy does not fit its
+ * budget or the map keeps its previous entries, all of them, and reports why.
  */
 public final class Reconciler implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
-    /** Per-endpoint budget of policy entries; beyond it the endpoint keeps its previous policy and says why. */
-    public static final int MAX_ENTRIES_PER_ENDPOINT = 65_536;
 
     private final Datapath datapath;
     private final String nodeNetns;
     private final EndpointPolicyResolver resolver;
+    private final PolicyBudget budget;
     private final Consumer<Snapshot> onApplied;
 
     private final ClusterState cluster = new ClusterState();
@@ -68,6 +79,7 @@ public final class Reconciler implements AutoCloseable {
     private final Map<String, PolicyRef> policyKeys = new HashMap<>();
     private final Map<String, EndpointRuntime> endpoints = new TreeMap<>();
     private final Map<Ipv4Prefix, IpcacheValue> realizedIpcache = new HashMap<>();
+    private final Map<Ipv4Prefix, Integer> realizedPrefixes = new HashMap<>();
     private final Map<String, Long> seen = new HashMap<>();
     private final Set<String> synced = new HashSet<>();
     private final Map<String, String> problems = new TreeMap<>();
@@ -75,6 +87,7 @@ public final class Reconciler implements AutoCloseable {
     private boolean adopted;
     /** Policy entries of endpoints that no longer exist are swept once, after the first synced pass. */
     private boolean cleanedStalePolicy;
+    private long endpointsResolved;
 
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final List<Runnable> afterPass = new ArrayList<>();
@@ -93,16 +106,29 @@ public final class Reconciler implements AutoCloseable {
         Labels identityLabels = Labels.EMPTY;
         int epoch;
         Map<PolicyKey, PolicyEntry> realized = new HashMap<>();
+        /** What {@code realized} was computed from; null = recompute on the next pass. */
+        PolicyInputs inputs;
         String problem;
         boolean ready;
     }
 
-    public Reconciler(Datapath datapath, String nodeNetns, boolean allowFromHost, Consumer<Snapshot> onApplied) {
+    /** An endpoint's policy change, decided and checked against the budget before anything is written. */
+    private record Plan(EndpointRuntime runtime, Resolution desired, MapStateDiff diff, boolean narrows) {
+    }
+
+    /**
+     * @param policyEntriesPerEndpoint the most policy map entries one endpoint may use; at most the policy
+     *                                 map's capacity (as pinned)
+     */
+    public Reconciler(Datapath datapath, String nodeNetns, boolean allowFromHost, int policyEntriesPerEndpoint,
+            Consumer<Snapshot> onApplied) {
         this.datapath = datapath;
         this.nodeNetns = nodeNetns;
         this.resolver = new EndpointPolicyResolver(allowFromHost);
+        this.budget = new PolicyBudget(policyEntriesPerEndpoint, datapath.policy().capacity());
         this.onApplied = onApplied;
         this.thread = Thread.ofPlatform().name("reconciler").daemon(false).unstarted(this::run);
+        LOG.info(budget.describe());
     }
 
     public void start() {
@@ -143,6 +169,10 @@ public final class Reconciler implements AutoCloseable {
                 endpoints.put(spec.key(), runtime);
             }
             realizedIpcache.putAll(datapath.ipcache().entries());
+            realizedPrefixes.putAll(datapath.prefixes().entries());
+            Map<Ipv4Cidr, Integer> pinnedCidrs = new HashMap<>();
+            realizedPrefixes.forEach((prefix, id) -> pinnedCidrs.put(Ipv4Cidr.parse(prefix.toString()), id));
+            cluster.cidrIdentities().restore(pinnedCidrs);
             adopted = true;
             dirty = true;
             return null;
@@ -176,6 +206,7 @@ public final class Reconciler implements AutoCloseable {
             runtime.identity = identity;
             runtime.identityLabels = identityLabels;
             runtime.problem = null;
+            runtime.inputs = null;
             endpoints.put(spec.key(), runtime);
             dirty = true;
             EndpointRuntime finalRuntime = runtime;
@@ -223,6 +254,11 @@ public final class Reconciler implements AutoCloseable {
         return call(() -> ruleRefs.lookup(ruleRef));
     }
 
+    /** How many times an endpoint's policy was resolved: targeted recomputation keeps it to the affected ones. */
+    public CompletableFuture<Long> resolutions() {
+        return call(() -> endpointsResolved);
+    }
+
     public CompletableFuture<Snapshot> snapshot() {
         return call(this::takeSnapshot);
     }
@@ -250,7 +286,13 @@ public final class Reconciler implements AutoCloseable {
                     next.run();
                 }
                 if (dirty) {
-                    pass();
+                    try {
+                        pass();
+                    } catch (RuntimeException e) {
+                        // The pass drained the changes it did not finish applying: recompute everyone next time.
+                        endpoints.values().forEach(r -> r.inputs = null);
+                        throw e;
+                    }
                 }
                 List<Runnable> callbacks = new ArrayList<>(afterPass);
                 afterPass.clear();
@@ -306,9 +348,40 @@ public final class Reconciler implements AutoCloseable {
             return;
         }
         syncIpcache();
-        ruleRefs.clear();
+        ClusterChanges changes = cluster.drainChanges();
+        if (!changes.policies().isEmpty() || !cleanedStalePolicy) {
+            ruleRefs.reset(cluster.policies());
+        }
+        Map<Ipv4Prefix, Integer> desiredPrefixes = desiredPrefixes();
+
+        List<Plan> plans = new ArrayList<>();
+        int mapUsed = endpoints.values().stream().mapToInt(r -> r.realized.size()).sum();
         for (EndpointRuntime runtime : endpoints.values()) {
-            reconcileEndpoint(runtime);
+            Plan plan = plan(runtime, changes, mapUsed);
+            if (plan != null) {
+                plans.add(plan);
+                mapUsed += (int) plan.diff().puts().keySet().stream().filter(k -> !runtime.realized.containsKey(k)).count();
+            }
+        }
+
+        List<Plan> written = new ArrayList<>();
+        for (Plan plan : plans) {
+            if (writePuts(plan)) {
+                written.add(plan);
+            }
+        }
+        boolean prefixesMoved = syncPrefixes(desiredPrefixes);
+        for (Plan plan : written) {
+            writeDeletes(plan);
+        }
+        for (Plan plan : written) {
+            // A new or removed prefix moves addresses to another CIDR identity: open connections of endpoints
+            // with CIDR entries must be checked again even if their own entries did not change.
+            boolean narrows = plan.narrows() || (prefixesMoved && hasCidrEntries(plan.runtime().realized));
+            finishEndpoint(plan.runtime(), narrows);
+        }
+        if (!cleanedStalePolicy) {
+            cluster.cidrIdentities().forgetRestored();
         }
         removeUnknownEndpoints();
         applied = new BucketRevisions(seen.getOrDefault(Buckets.POLICIES, 0L),
@@ -325,7 +398,6 @@ public final class Reconciler implements AutoCloseable {
                 problems.put("ipcache/" + record.prefix(), "ipcache entry " + record.prefix() + " is not an IPv4 prefix");
             }
         }
-        cluster.cidrIdentities().prefixes().forEach((cidr, id) -> desired.putIfAbsent(Ipv4Prefix.parse(cidr.toString()), new IpcacheValue(id, null, 0)));
         for (var entry : desired.entrySet()) {
             if (!entry.getValue().equals(realizedIpcache.get(entry.getKey()))) {
                 datapath.ipcache().put(entry.getKey(), entry.getValue());
@@ -340,9 +412,46 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
-    private void reconcileEndpoint(EndpointRuntime runtime) {
+    private Map<Ipv4Prefix, Integer> desiredPrefixes() {
+        Map<Ipv4Prefix, Integer> desired = new HashMap<>();
+        cluster.cidrIdentities().prefixes().forEach((cidr, id) -> desired.put(Ipv4Prefix.parse(cidr.toString()), id));
+        int capacity = datapath.prefixes().capacity();
+        if (desired.size() > capacity) {
+            // Checked before anything is written: CIDR rules without their prefixes would silently not apply.
+            throw new IllegalStateException("policies name " + desired.size() + " distinct ipBlock prefixes, more than the "
+                    + capacity + " the prefixes map holds; nothing was changed");
+        }
+        return desired;
+    }
+
+    /** Writes new prefixes, then removes stale ones; true if some address now has another CIDR identity. */
+    private boolean syncPrefixes(Map<Ipv4Prefix, Integer> desired) {
+        boolean moved = false;
+        for (var entry : desired.entrySet()) {
+            if (!entry.getValue().equals(realizedPrefixes.get(entry.getKey()))) {
+                datapath.prefixes().put(entry.getKey(), entry.getValue());
+                realizedPrefixes.put(entry.getKey(), entry.getValue());
+                moved = true;
+            }
+        }
+        for (Ipv4Prefix prefix : new ArrayList<>(realizedPrefixes.keySet())) {
+            if (!desired.containsKey(prefix)) {
+                datapath.prefixes().delete(prefix);
+                realizedPrefixes.remove(prefix);
+                moved = true;
+            }
+        }
+        return moved;
+    }
+
+    private static boolean hasCidrEntries(Map<PolicyKey, PolicyEntry> entries) {
+        return entries.keySet().stream().anyMatch(k -> NumericIdentity.of(k.identity()).isNodeLocal());
+    }
+
+    /** The endpoint's policy change, or null when it has none to make (or may not make it: see its problem). */
+    private Plan plan(EndpointRuntime runtime, ClusterChanges changes, int mapUsed) {
         if (runtime.ifindex == 0) {
-            return;
+            return null;
         }
         LocalEndpoint spec = runtime.spec;
         // The ipcache is the cluster-wide truth of an endpoint's identity (a namespace relabel changes it there).
@@ -353,32 +462,94 @@ public final class Reconciler implements AutoCloseable {
         if (labels != null) {
             runtime.identityLabels = labels;
         }
-        MapState desired = resolver.resolve(new EndpointSubject(runtime.identity, runtime.identityLabels, spec.namedPorts()), cluster, ruleRefs);
-        if (desired.size() > MAX_ENTRIES_PER_ENDPOINT) {
-            runtime.problem = "endpoint " + spec.key() + ": its policy needs " + desired.size() + " map entries, more than the limit of "
-                    + MAX_ENTRIES_PER_ENDPOINT + "; it keeps enforcing its previous policy";
-            LOG.warning(runtime.problem);
-            return;
+        EndpointSubject subject = new EndpointSubject(runtime.identity, runtime.identityLabels, spec.namedPorts());
+        if (runtime.inputs != null && runtime.problem == null && !runtime.inputs.affectedBy(changes, subject)) {
+            return null; // nothing it depends on changed: same entries, same endpoint entry
         }
-        MapStateDiff diff = desired.diffFrom(runtime.realized);
-        boolean narrows = diff.narrows(runtime.realized);
-        if (!diff.isEmpty()) {
-            Map<PolicyMapKey, PolicyMapValue> puts = new LinkedHashMap<>();
-            diff.puts().forEach((k, v) -> puts.put(mapKey(runtime.ifindex, k), new PolicyMapValue(v.deny(), v.ruleRef())));
-            List<PolicyMapKey> deletes = diff.deletes().stream().map(k -> mapKey(runtime.ifindex, k)).toList();
-            datapath.policy().update(puts, List.of());
-            datapath.policy().update(Map.of(), deletes);
-            runtime.realized = new HashMap<>(desired.entries());
+        Resolution desired = resolver.resolve(subject, cluster, ruleRefs);
+        endpointsResolved++;
+        MapStateDiff diff = desired.state().diffFrom(runtime.realized);
+        int newKeys = (int) diff.puts().keySet().stream().filter(k -> !runtime.realized.containsKey(k)).count();
+        Optional<String> refusal = budget.refusal(spec.key(), desired, newKeys, mapUsed);
+        if (refusal.isPresent()) {
+            report(runtime, refusal.get());
+            return null;
         }
+        return new Plan(runtime, desired, diff, diff.narrows(runtime.realized));
+    }
+
+    /** The new and changed entries; on failure the endpoint's previous entries are restored and it reports why. */
+    private boolean writePuts(Plan plan) {
+        EndpointRuntime runtime = plan.runtime();
+        Map<PolicyKey, PolicyEntry> puts = plan.diff().puts();
+        if (puts.isEmpty()) {
+            return true;
+        }
+        try {
+            datapath.policy().update(mapEntries(runtime.ifindex, puts), List.of());
+        } catch (BpfException e) {
+            String restored = restorePrevious(runtime, puts.keySet());
+            report(runtime, "endpoint " + runtime.spec.key() + ": writing its policy failed (" + e.getMessage() + "); " + restored);
+            return false;
+        }
+        runtime.realized.putAll(puts); // the map holds them now, whatever happens next
+        return true;
+    }
+
+    /** Puts back exactly what {@code runtime} had under {@code keys} (the map may hold part of a failed batch). */
+    private String restorePrevious(EndpointRuntime runtime, Set<PolicyKey> keys) {
+        Map<PolicyKey, PolicyEntry> back = new HashMap<>();
+        List<PolicyMapKey> remove = new ArrayList<>();
+        for (PolicyKey key : keys) {
+            PolicyEntry previous = runtime.realized.get(key);
+            if (previous != null) {
+                back.put(key, previous);
+            } else {
+                remove.add(mapKey(runtime.ifindex, key));
+            }
+        }
+        try {
+            datapath.policy().update(mapEntries(runtime.ifindex, back), remove);
+            return "it keeps enforcing its previous policy";
+        } catch (BpfException e) {
+            // Unknown state: read it back, so that the next pass diffs against what the map really holds.
+            runtime.realized = readPolicyMap(runtime.ifindex);
+            runtime.inputs = null;
+            return "restoring its previous policy failed too (" + e.getMessage() + "); it will be retried";
+        }
+    }
+
+    private void writeDeletes(Plan plan) {
+        EndpointRuntime runtime = plan.runtime();
+        Set<PolicyKey> deletes = plan.diff().deletes();
+        if (!deletes.isEmpty()) {
+            datapath.policy().update(Map.of(), deletes.stream().map(k -> mapKey(runtime.ifindex, k)).toList());
+        }
+        runtime.realized = new HashMap<>(plan.desired().state().entries());
+        runtime.inputs = plan.desired().inputs();
+    }
+
+    private void finishEndpoint(EndpointRuntime runtime, boolean narrows) {
         if (narrows) {
             runtime.epoch++;
         }
-        EndpointInfo info = new EndpointInfo(runtime.ifindex, runtime.identity, address(spec.ip()), runtime.epoch, 0);
+        EndpointInfo info = new EndpointInfo(runtime.ifindex, runtime.identity, address(runtime.spec.ip()), runtime.epoch, 0);
         if (narrows || !runtime.ready || !info.equals(datapath.endpoints().lookup(runtime.ifindex).orElse(null))) {
             datapath.endpoints().put(runtime.ifindex, info);
         }
         runtime.ready = true;
+        if (runtime.problem != null) {
+            LOG.info("endpoint " + runtime.spec.key() + ": its policy is enforced again");
+        }
         runtime.problem = null;
+    }
+
+    /** Sets the endpoint's problem, logging it when it is new (a pass may repeat it many times). */
+    private static void report(EndpointRuntime runtime, String problem) {
+        if (!problem.equals(runtime.problem)) {
+            LOG.warning(problem);
+        }
+        runtime.problem = problem;
     }
 
     /** Endpoint entries and policy entries in the pinned maps that belong to no local endpoint. */
@@ -419,9 +590,27 @@ public final class Reconciler implements AutoCloseable {
 
     private Map<Integer, Map<PolicyKey, PolicyEntry>> readPolicyMap() {
         Map<Integer, Map<PolicyKey, PolicyEntry>> out = new HashMap<>();
-        datapath.policy().entries().forEach((k, v) -> out.computeIfAbsent(k.endpointId(), id -> new HashMap<>())
-                .put(new PolicyKey(k.identity(), Direction.ofCode(k.direction()), k.protocol(), k.port(), k.prefixBits()),
-                        new PolicyEntry(v.deny(), v.ruleRef())));
+        datapath.policy().entries().forEach((k, v) -> out.computeIfAbsent(k.endpointId(), id -> new HashMap<>()).put(policyKey(k), policyEntry(v)));
+        return out;
+    }
+
+    private Map<PolicyKey, PolicyEntry> readPolicyMap(int endpointId) {
+        Map<PolicyKey, PolicyEntry> out = new HashMap<>();
+        datapath.policy().entries(endpointId).forEach((k, v) -> out.put(policyKey(k), policyEntry(v)));
+        return out;
+    }
+
+    private static PolicyKey policyKey(PolicyMapKey k) {
+        return new PolicyKey(k.identity(), Direction.ofCode(k.direction()), k.protocol(), k.port(), k.prefixBits());
+    }
+
+    private static PolicyEntry policyEntry(PolicyMapValue v) {
+        return new PolicyEntry(v.deny(), v.ruleRef());
+    }
+
+    private static Map<PolicyMapKey, PolicyMapValue> mapEntries(int endpointId, Map<PolicyKey, PolicyEntry> entries) {
+        Map<PolicyMapKey, PolicyMapValue> out = new LinkedHashMap<>();
+        entries.forEach((k, v) -> out.put(mapKey(endpointId, k), new PolicyMapValue(v.deny(), v.ruleRef())));
         return out;
     }
 

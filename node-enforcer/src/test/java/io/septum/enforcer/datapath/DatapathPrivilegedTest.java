@@ -34,9 +34,6 @@ import io.septum.enforcer.datapath.libbpf.MonotonicClock;
 import io.septum.enforcer.datapath.netns.NetworkNamespace;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +61,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("privileged")
 class DatapathPrivilegedTest {
 
-    private static final Path PIN_ROOT = DatapathConfig.DEFAULT_PIN_ROOT;
-    private static final Path PIN_DIRECTORY = PIN_ROOT.resolve("septest-dp");
     private static final int EP_ID = 7;
     private static final int POD_IDENTITY = 5001;
     private static final int NODE_IDENTITY = 1000;
@@ -85,19 +80,18 @@ class DatapathPrivilegedTest {
     private static final AtomicInteger PORTS = new AtomicInteger(31000);
 
     private static final EventCollector events = new EventCollector();
-    private static boolean pinRootCreated;
+    private static TestPins pins;
     private static PodNetwork network;
     private static Datapath datapath;
     private static int ifindex;
 
     @BeforeAll
     static void setUp() {
-        assumeTrue(isRoot(), "needs root: creates network namespaces and loads BPF programs");
-        pinRootCreated = !Files.exists(PIN_ROOT);
-        Datapath.removePins(PIN_DIRECTORY); // an interrupted run's
+        assumeTrue(TestPins.isRoot(), "needs root: creates network namespaces and loads BPF programs");
+        pins = TestPins.claim("septest-dp");
         try {
             network = PodNetwork.create();
-            datapath = Datapath.open(DatapathConfig.defaults(PIN_DIRECTORY).withRingBufferBytes(256 * 1024));
+            datapath = Datapath.open(DatapathConfig.defaults(pins.directory()).withRingBufferBytes(256 * 1024));
             ifindex = datapath.attach(NODE_NETNS, HOST_IF);
             datapath.openEvents(events);
         } catch (RuntimeException | Error e) {
@@ -108,40 +102,7 @@ class DatapathPrivilegedTest {
 
     @AfterAll
     static void tearDown() {
-        try {
-            if (datapath != null) {
-                datapath.close();
-            }
-        } finally {
-            try {
-                if (network != null) {
-                    network.close();
-                }
-            } finally {
-                removePinsWeMade();
-            }
-        }
-    }
-
-    private static void removePinsWeMade() {
-        Datapath.removePins(PIN_DIRECTORY);
-        if (pinRootCreated) {
-            try {
-                Files.deleteIfExists(PIN_ROOT);
-            } catch (DirectoryNotEmptyException e) {
-                // someone else pins there now: theirs to remove
-            } catch (IOException e) {
-                throw new IllegalStateException("remove " + PIN_ROOT, e);
-            }
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
+        TestPins.release(pins, datapath, network);
     }
 
     private final Traffic traffic = new Traffic();
@@ -710,6 +671,6 @@ class DatapathPrivilegedTest {
                 datapath.endpoints().put(100_000 + i, info); // the map holds 4096
             }
         }).isInstanceOf(BpfException.class)
-                .hasMessage("update map endpoints (pin " + PIN_DIRECTORY.resolve("endpoints") + "): E2BIG (Argument list too long)");
+                .hasMessage("update map endpoints (pin " + pins.directory().resolve("endpoints") + "): E2BIG (Argument list too long)");
     }
 }

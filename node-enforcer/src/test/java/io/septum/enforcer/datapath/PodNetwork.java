@@ -12,25 +12,26 @@ import java.util.List;
  * A pod and its node in miniature, made with iproute2 for privileged tests: network namespace "pod" with eth0,
  * network namespace "node" with the host-side veth, 10.99.0.0/24 between them, IPv6 off (no neighbour
  * discovery noise) and static ARP entries (a test that drops packets cannot leave address resolution pending
- * for the next one). Only ever touches namespaces whose names it owns.
+ * for the next one). Only ever touches namespaces whose names it owns. Shared by the privileged tests of the
+ * datapath and of the agent.
  */
-final class PodNetwork implements AutoCloseable {
+public final class PodNetwork implements AutoCloseable {
 
-    static final String POD_NETNS = "septest-dp-pod";
-    static final String NODE_NETNS = "septest-dp-node";
-    static final String POD_IF = "eth0";
-    static final String HOST_IF = "septest-lxc0";
-    static final Inet4Address NODE_IP = Ipv4.parse("10.99.0.1");
-    static final Inet4Address POD_IP = Ipv4.parse("10.99.0.2");
+    public static final String POD_NETNS = "septest-dp-pod";
+    public static final String NODE_NETNS = "septest-dp-node";
+    public static final String POD_IF = "eth0";
+    public static final String HOST_IF = "septest-lxc0";
+    public static final Inet4Address NODE_IP = Ipv4.parse("10.99.0.1");
+    public static final Inet4Address POD_IP = Ipv4.parse("10.99.0.2");
     private static final String HOST_MAC = "02:00:0a:63:00:01";
     private static final String POD_MAC = "02:00:0a:63:00:02";
     /** A second address inside the pod that is not the endpoint's. */
-    static final Inet4Address SPOOFED_IP = Ipv4.parse("10.99.0.3");
+    public static final Inet4Address SPOOFED_IP = Ipv4.parse("10.99.0.3");
 
     private PodNetwork() {
     }
 
-    static PodNetwork create() {
+    public static PodNetwork create() {
         removeNamespaces(); // leftovers of an interrupted run
         PodNetwork network = new PodNetwork();
         try {
@@ -70,7 +71,7 @@ final class PodNetwork implements AutoCloseable {
         }
     }
 
-    static void run(String... command) {
+    public static void run(String... command) {
         try {
             Path output = Files.createTempFile("septest-dp", ".out");
             try {

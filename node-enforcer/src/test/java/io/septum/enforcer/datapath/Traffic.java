@@ -26,17 +26,17 @@ import java.util.List;
  * object) and clients. Traffic expected to pass gets a generous timeout, traffic expected to be dropped a
  * short one, so a slow machine neither fails the first nor slows the second.
  */
-final class Traffic implements AutoCloseable {
+public final class Traffic implements AutoCloseable {
 
     /** Ample for a handshake on a veth, even on a busy machine; only waited for when something is broken. */
-    static final int PASS_TIMEOUT_MS = 3000;
+    public static final int PASS_TIMEOUT_MS = 3000;
     /** How long a blocked exchange is given to prove it is blocked. */
-    static final int BLOCK_TIMEOUT_MS = 300;
+    public static final int BLOCK_TIMEOUT_MS = 300;
 
     private final List<Closeable> servers = new ArrayList<>();
 
     /** A TCP echo server in {@code netns}. */
-    void tcpEchoServer(String netns, Inet4Address address, int port) throws IOException {
+    public void tcpEchoServer(String netns, Inet4Address address, int port) throws IOException {
         ServerSocketChannel server = NetworkNamespace.call(netns, () -> {
             ServerSocketChannel s = ServerSocketChannel.open();
             s.bind(new InetSocketAddress(address, port), 16);
@@ -71,7 +71,7 @@ final class Traffic implements AutoCloseable {
     }
 
     /** A UDP echo server in {@code netns}. */
-    void udpEchoServer(String netns, Inet4Address address, int port) throws IOException {
+    public void udpEchoServer(String netns, Inet4Address address, int port) throws IOException {
         DatagramChannel server = NetworkNamespace.call(netns, () -> DatagramChannel.open().bind(new InetSocketAddress(address, port)));
         servers.add(server);
         Thread.ofVirtual().name("echo-udp-" + port).start(() -> {
@@ -90,7 +90,7 @@ final class Traffic implements AutoCloseable {
     }
 
     /** A TCP connection from {@code netns} (source {@code bindTo}, or the kernel's choice if null). */
-    static Socket connect(String netns, Inet4Address bindTo, Inet4Address address, int port, int timeoutMs) throws IOException {
+    public static Socket connect(String netns, Inet4Address bindTo, Inet4Address address, int port, int timeoutMs) throws IOException {
         return NetworkNamespace.call(netns, () -> {
             Socket socket = new Socket();
             try {
@@ -107,25 +107,25 @@ final class Traffic implements AutoCloseable {
         });
     }
 
-    static Socket connect(String netns, Inet4Address address, int port) throws IOException {
+    public static Socket connect(String netns, Inet4Address address, int port) throws IOException {
         return connect(netns, null, address, port, PASS_TIMEOUT_MS);
     }
 
     /** A TCP connection from {@code netns} is set up and echoes: SYN, SYN-ACK, data both ways. */
-    static boolean tcpPasses(String netns, Inet4Address bindTo, Inet4Address address, int port) throws IOException {
+    public static boolean tcpPasses(String netns, Inet4Address bindTo, Inet4Address address, int port) throws IOException {
         return tcpExchange(netns, bindTo, address, port, PASS_TIMEOUT_MS);
     }
 
-    static boolean tcpPasses(String netns, Inet4Address address, int port) throws IOException {
+    public static boolean tcpPasses(String netns, Inet4Address address, int port) throws IOException {
         return tcpPasses(netns, null, address, port);
     }
 
     /** A TCP connection from {@code netns} does not get through. */
-    static boolean tcpBlocked(String netns, Inet4Address bindTo, Inet4Address address, int port) throws IOException {
+    public static boolean tcpBlocked(String netns, Inet4Address bindTo, Inet4Address address, int port) throws IOException {
         return !tcpExchange(netns, bindTo, address, port, BLOCK_TIMEOUT_MS);
     }
 
-    static boolean tcpBlocked(String netns, Inet4Address address, int port) throws IOException {
+    public static boolean tcpBlocked(String netns, Inet4Address address, int port) throws IOException {
         return tcpBlocked(netns, null, address, port);
     }
 
@@ -139,7 +139,7 @@ final class Traffic implements AutoCloseable {
     }
 
     /** A message sent on {@code socket} comes back within {@code timeoutMs}. */
-    static boolean echoes(Socket socket, int timeoutMs) throws IOException {
+    public static boolean echoes(Socket socket, int timeoutMs) throws IOException {
         socket.setSoTimeout(timeoutMs);
         byte[] message = ("septest " + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
         socket.getOutputStream().write(message);
@@ -160,7 +160,7 @@ final class Traffic implements AutoCloseable {
     }
 
     /** A datagram from {@code netns} to an echo server comes back within {@code timeoutMs}. */
-    static boolean udpEchoes(String netns, Inet4Address address, int port, int timeoutMs) throws IOException {
+    public static boolean udpEchoes(String netns, Inet4Address address, int port, int timeoutMs) throws IOException {
         try (DatagramSocket socket = NetworkNamespace.call(netns, () -> new DatagramSocket(new InetSocketAddress(0)))) {
             socket.setSoTimeout(timeoutMs);
             byte[] message = ("septest " + System.nanoTime()).getBytes(StandardCharsets.UTF_8);

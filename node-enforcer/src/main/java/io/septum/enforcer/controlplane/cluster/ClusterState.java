@@ -1,9 +1,9 @@
 package io.septum.enforcer.controlplane.cluster;
 
 import io.septum.enforcer.controlplane.selector.SelectorCache;
-import io.septum.model.identity.ReservedIdentity;
 import io.septum.model.kv.IpcacheRecord;
 import io.septum.model.kv.NamedPort;
+import io.septum.model.labels.EndpointSelector;
 import io.septum.model.labels.Labels;
 import io.septum.model.net.Ipv4Cidr;
 import io.septum.model.policy.PolicyRef;
@@ -21,18 +21,28 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * An enforcer's view of the cluster, fed from the identities, ipcache and policies buckets: identities
  * with their labels (in a {@link SelectorCache}), every address with its identity, every policy as rules,
- * and the node-local identities of the CIDRs that policies name. Owned by one thread.
+ * and the node-local identities of the prefixes that policies name. It also collects what changed since
+ * {@link #drainChanges()} was last called, so that only the endpoints a change can affect are recomputed.
+ * Owned by one thread.
  */
 public final class ClusterState {
 
     private final SelectorCache selectors = new SelectorCache();
     private final Map<String, IpcacheRecord> ipcache = new HashMap<>();
+    /** identity → (prefix → named ports of the pod at that prefix): what egress named ports resolve against. */
+    private final Map<Integer, Map<String, List<NamedPort>>> namedPortsByIdentity = new HashMap<>();
     private final Map<PolicyRef, PolicyRules> policies = new TreeMap<>();
     private final CidrIdentities cidrIdentities = new CidrIdentities();
+
+    private final Set<EndpointSelector> changedSelectors = new HashSet<>();
+    private final List<PolicyRules> changedPolicies = new ArrayList<>();
+    private boolean prefixesChanged;
+    private boolean namedPortsChanged;
 
     public SelectorCache selectors() {
         return selectors;
@@ -42,24 +52,61 @@ public final class ClusterState {
         return cidrIdentities;
     }
 
-    // --- identities ---
-
-    public boolean upsertIdentity(int id, Labels labels) {
-        return selectors.upsertIdentity(id, labels);
+    /** Everything that changed since the last call (and forgets it). */
+    public ClusterChanges drainChanges() {
+        ClusterChanges changes = new ClusterChanges(changedSelectors, changedPolicies, prefixesChanged, namedPortsChanged);
+        changedSelectors.clear();
+        changedPolicies.clear();
+        prefixesChanged = false;
+        namedPortsChanged = false;
+        return changes;
     }
 
+    // --- identities ---
+
+    /** Returns true when any selection changed. */
+    public boolean upsertIdentity(int id, Labels labels) {
+        return changedSelectors.addAll(selectors.upsertIdentity(id, labels));
+    }
+
+    /** Returns true when any selection changed. */
     public boolean removeIdentity(int id) {
-        return selectors.removeIdentity(id);
+        return changedSelectors.addAll(selectors.removeIdentity(id));
     }
 
     // --- ipcache ---
 
     public void upsertIpcache(IpcacheRecord record) {
-        ipcache.put(record.prefix(), record);
+        IpcacheRecord previous = ipcache.put(record.prefix(), record);
+        if (previous != null) {
+            unindexNamedPorts(previous);
+        }
+        if (!record.namedPorts().isEmpty()) {
+            namedPortsByIdentity.computeIfAbsent(record.identity(), id -> new HashMap<>()).put(record.prefix(), record.namedPorts());
+        }
+        boolean hadPorts = previous != null && !previous.namedPorts().isEmpty();
+        if ((hadPorts || !record.namedPorts().isEmpty())
+                && (previous == null || previous.identity() != record.identity() || !previous.namedPorts().equals(record.namedPorts()))) {
+            namedPortsChanged = true;
+        }
     }
 
     public void removeIpcache(String prefix) {
-        ipcache.remove(prefix);
+        IpcacheRecord previous = ipcache.remove(prefix);
+        if (previous != null && !previous.namedPorts().isEmpty()) {
+            unindexNamedPorts(previous);
+            namedPortsChanged = true;
+        }
+    }
+
+    private void unindexNamedPorts(IpcacheRecord record) {
+        Map<String, List<NamedPort>> byPrefix = namedPortsByIdentity.get(record.identity());
+        if (byPrefix != null) {
+            byPrefix.remove(record.prefix());
+            if (byPrefix.isEmpty()) {
+                namedPortsByIdentity.remove(record.identity());
+            }
+        }
     }
 
     public Optional<IpcacheRecord> ipcacheEntry(String prefix) {
@@ -72,12 +119,19 @@ public final class ClusterState {
 
     /** Named ports of every pod with {@code identity}: egress rules with a port name resolve against these. */
     public List<NamedPort> namedPortsOf(int identity) {
-        List<NamedPort> out = new ArrayList<>();
-        for (IpcacheRecord record : ipcache.values()) {
-            if (record.identity() == identity) {
-                out.addAll(record.namedPorts());
-            }
+        Map<String, List<NamedPort>> byPrefix = namedPortsByIdentity.get(identity);
+        if (byPrefix == null) {
+            return List.of();
         }
+        List<NamedPort> out = new ArrayList<>();
+        byPrefix.values().forEach(out::addAll);
+        return out;
+    }
+
+    /** Named ports of every pod (egress rules to any peer with a port name). */
+    public List<NamedPort> allNamedPorts() {
+        List<NamedPort> out = new ArrayList<>();
+        namedPortsByIdentity.values().forEach(byPrefix -> byPrefix.values().forEach(out::addAll));
         return out;
     }
 
@@ -85,18 +139,24 @@ public final class ClusterState {
 
     public void upsertPolicy(PolicyRules rules) {
         PolicyRules previous = policies.put(rules.ref(), rules);
+        if (rules.equals(previous)) {
+            return;
+        }
         forEachSelector(rules, selectors::register);
         if (previous != null) {
             forEachSelector(previous, selectors::unregister);
+            changedPolicies.add(previous);
         }
-        cidrIdentities.retain(policyCidrs());
+        changedPolicies.add(rules);
+        prefixesChanged |= cidrIdentities.retain(policyCidrs());
     }
 
     public void removePolicy(PolicyRef ref) {
         PolicyRules previous = policies.remove(ref);
         if (previous != null) {
             forEachSelector(previous, selectors::unregister);
-            cidrIdentities.retain(policyCidrs());
+            changedPolicies.add(previous);
+            prefixesChanged |= cidrIdentities.retain(policyCidrs());
         }
     }
 
@@ -117,7 +177,7 @@ public final class ClusterState {
         };
     }
 
-    private static void forEachSelector(PolicyRules rules, java.util.function.Consumer<io.septum.model.labels.EndpointSelector> action) {
+    private static void forEachSelector(PolicyRules rules, Consumer<EndpointSelector> action) {
         for (PolicyRule rule : rules.rules()) {
             for (Peer peer : rule.peers()) {
                 if (peer instanceof Peer.Selected selected) {
@@ -140,56 +200,5 @@ public final class ClusterState {
             }
         }
         return cidrs;
-    }
-
-    /**
-     * Node-local identities for the CIDRs that policies name (blocks and their exceptions). Each prefix is
-     * written to the datapath's ipcache with its identity, so that the longest matching prefix of an
-     * address tells which blocks contain it and which exceptions exclude it. An address outside every
-     * prefix is "world"; it is in a block only if that block is 0.0.0.0/0, which therefore is never written.
-     */
-    public static final class CidrIdentities {
-
-        private final Map<Ipv4Cidr, Integer> ids = new TreeMap<>();
-        private final Set<Integer> freed = new TreeSet<>();
-        private int next = 1;
-
-        void retain(Set<Ipv4Cidr> wanted) {
-            ids.entrySet().removeIf(e -> {
-                if (!wanted.contains(e.getKey())) {
-                    freed.add(e.getValue());
-                    return true;
-                }
-                return false;
-            });
-            for (Ipv4Cidr cidr : wanted) {
-                if (cidr.length() > 0 && !ids.containsKey(cidr)) {
-                    Integer reuse = freed.isEmpty() ? null : freed.iterator().next();
-                    if (reuse != null) {
-                        freed.remove(reuse);
-                    }
-                    ids.put(cidr, reuse != null ? reuse : io.septum.model.identity.NumericIdentity.LOCAL_FLAG | next++);
-                }
-            }
-        }
-
-        /** Prefix → node-local identity, for the datapath's ipcache. */
-        public Map<Ipv4Cidr, Integer> prefixes() {
-            return java.util.Collections.unmodifiableMap(ids);
-        }
-
-        Set<Integer> identitiesWithin(Ipv4Cidr block, List<Ipv4Cidr> except) {
-            Set<Integer> out = new HashSet<>();
-            for (var entry : ids.entrySet()) {
-                Ipv4Cidr prefix = entry.getKey();
-                if (block.contains(prefix) && except.stream().noneMatch(e -> e.contains(prefix))) {
-                    out.add(entry.getValue());
-                }
-            }
-            if (block.length() == 0) {
-                out.add(ReservedIdentity.WORLD.id().value());
-            }
-            return out;
-        }
     }
 }

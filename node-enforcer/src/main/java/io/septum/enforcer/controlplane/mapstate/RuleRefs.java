@@ -1,10 +1,12 @@
 package io.septum.enforcer.controlplane.mapstate;
 
+import io.septum.model.policy.rules.PolicyRules;
 import io.septum.model.policy.rules.RuleRef;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,9 +30,12 @@ public final class RuleRefs {
         return Optional.ofNullable(byNumber.get(number));
     }
 
-    /** Forgets every rule; numbers are re-registered by the next computation. */
-    public void clear() {
+    /** Knows exactly the rules of {@code policies} (also those of endpoints not recomputed since). */
+    public void reset(Collection<PolicyRules> policies) {
         byNumber.clear();
+        for (PolicyRules rules : policies) {
+            rules.rules().forEach(rule -> numberOf(rule.ref()));
+        }
     }
 
     static int hash(String text) {

@@ -8,15 +8,18 @@ import io.septum.enforcer.controlplane.mapstate.PortPrefixes;
 import io.septum.enforcer.controlplane.mapstate.RuleRefs;
 import io.septum.model.identity.ReservedIdentity;
 import io.septum.model.kv.NamedPort;
+import io.septum.model.labels.EndpointSelector;
 import io.septum.model.policy.Direction;
 import io.septum.model.policy.rules.Peer;
 import io.septum.model.policy.rules.PolicyRule;
 import io.septum.model.policy.rules.PolicyRules;
 import io.septum.model.policy.rules.PortRule;
+import io.septum.model.policy.rules.RuleRef;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,14 +30,17 @@ import java.util.Set;
  *   <li>the policies whose subject selects the endpoint, and the directions they isolate;</li>
  *   <li>a direction no selecting policy isolates allows everything (one wildcard entry);</li>
  *   <li>each rule of a selecting policy becomes one entry per (peer identity, protocol/port prefix);
- *       port ranges become aligned prefixes; named ports resolve against the destination pod
- *       (this endpoint for ingress, the peer's pods for egress);</li>
+ *       "any peer" is one wildcard identity (0), a selector its selected identities, an ipBlock the CIDR
+ *       identities of the prefixes inside it; port ranges become aligned prefixes; named ports resolve
+ *       against the destination pod (this endpoint for ingress, the peer's pods for egress);</li>
  *   <li>a deny entry wins over an allow on the same key, and allow entries that a deny of the same
  *       identity covers are dropped, so the datapath's longest-prefix match never lets them shadow it;</li>
  *   <li>the node itself may always reach its endpoints, as kubelet health checks need
  *       (Cilium's allow-localhost), unless configured off.</li>
  * </ol>
  * Pure function of its inputs: the same state gives the same entries, on any node, after any restart.
+ * The cost is proportional to the entries produced, so "allow all" or "allow from namespace y" costs one
+ * entry or one per selected identity, however many identities the cluster has.
  */
 public final class EndpointPolicyResolver {
 
@@ -44,7 +50,7 @@ public final class EndpointPolicyResolver {
         this.allowFromHost = allowFromHost;
     }
 
-    public MapState resolve(EndpointSubject endpoint, ClusterState cluster, RuleRefs ruleRefs) {
+    public Resolution resolve(EndpointSubject endpoint, ClusterState cluster, RuleRefs ruleRefs) {
         Map<PolicyKey, PolicyEntry> entries = new HashMap<>();
         Set<Direction> isolated = EnumSet.noneOf(Direction.class);
         List<PolicyRules> selecting = new ArrayList<>();
@@ -59,24 +65,38 @@ public final class EndpointPolicyResolver {
                 entries.put(PolicyKey.anyProtocol(0, direction), PolicyEntry.allow(0));
             }
         }
+        Set<EndpointSelector> peerSelectors = new HashSet<>();
+        boolean usesPrefixes = false;
+        boolean usesPeerNamedPorts = false;
+        Map<RuleRef, Integer> keysByRule = new HashMap<>();
         for (PolicyRules rules : selecting) {
             for (PolicyRule rule : rules.rules()) {
                 int ruleRef = ruleRefs.numberOf(rule.ref());
                 PolicyEntry entry = rule.action() == PolicyRule.Action.DENY ? PolicyEntry.denyBy(ruleRef) : PolicyEntry.allow(ruleRef);
+                usesPeerNamedPorts |= rule.direction() == Direction.EGRESS && rule.ports().stream().anyMatch(PortRule::isNamed);
+                int keys = 0;
                 for (Peer peer : rule.peers()) {
+                    switch (peer) {
+                        case Peer.Selected selected -> peerSelectors.add(selected.selector());
+                        case Peer.Cidr cidr -> usesPrefixes = true;
+                        case Peer.Any any -> { }
+                    }
                     for (int identity : cluster.identitiesOf(peer)) {
                         for (PolicyKey key : keysFor(endpoint, cluster, rule, identity)) {
                             merge(entries, key, entry);
+                            keys++;
                         }
                     }
                 }
+                keysByRule.merge(rule.ref(), keys, Integer::sum);
             }
         }
         if (allowFromHost && isolated.contains(Direction.INGRESS)) {
             merge(entries, PolicyKey.anyProtocol(ReservedIdentity.HOST.id().value(), Direction.INGRESS), PolicyEntry.allow(0));
         }
         dropAllowsCoveredByDenies(entries);
-        return MapState.of(entries);
+        PolicyInputs inputs = new PolicyInputs(endpoint, peerSelectors, usesPrefixes, usesPeerNamedPorts);
+        return new Resolution(MapState.of(entries), inputs, keysByRule);
     }
 
     private static List<PolicyKey> keysFor(EndpointSubject endpoint, ClusterState cluster, PolicyRule rule, int identity) {
@@ -90,7 +110,7 @@ public final class EndpointPolicyResolver {
             if (port.isNamed()) {
                 // The name is the destination pod's: ours for ingress, the peer's pods' for egress.
                 List<NamedPort> candidates = direction == Direction.INGRESS ? endpoint.namedPorts()
-                        : identity == 0 ? allNamedPorts(cluster) : cluster.namedPortsOf(identity);
+                        : identity == 0 ? cluster.allNamedPorts() : cluster.namedPortsOf(identity);
                 for (NamedPort named : candidates) {
                     if (named.name().equals(port.portName()) && named.protocol().equalsIgnoreCase(port.protocol().name())) {
                         keys.add(PolicyKey.exactPort(identity, direction, protocol, named.port()));
@@ -107,12 +127,6 @@ public final class EndpointPolicyResolver {
         return keys;
     }
 
-    private static List<NamedPort> allNamedPorts(ClusterState cluster) {
-        List<NamedPort> out = new ArrayList<>();
-        cluster.ipcacheEntries().forEach(r -> out.addAll(r.namedPorts()));
-        return out;
-    }
-
     private static void merge(Map<PolicyKey, PolicyEntry> entries, PolicyKey key, PolicyEntry entry) {
         entries.merge(key, entry, (old, incoming) -> {
             if (old.deny() != incoming.deny()) {
@@ -123,12 +137,26 @@ public final class EndpointPolicyResolver {
         });
     }
 
+    /** Only a deny of the same identity and direction can cover an allow: index them so. */
+    private record Scope(int identity, Direction direction) {
+    }
+
     private static void dropAllowsCoveredByDenies(Map<PolicyKey, PolicyEntry> entries) {
-        List<PolicyKey> denies = entries.entrySet().stream().filter(e -> e.getValue().deny()).map(Map.Entry::getKey).toList();
+        Map<Scope, List<PolicyKey>> denies = new HashMap<>();
+        entries.forEach((key, entry) -> {
+            if (entry.deny()) {
+                denies.computeIfAbsent(new Scope(key.identity(), key.direction()), s -> new ArrayList<>()).add(key);
+            }
+        });
         if (denies.isEmpty()) {
             return;
         }
-        entries.entrySet().removeIf(e -> !e.getValue().deny()
-                && denies.stream().anyMatch(deny -> !deny.equals(e.getKey()) && e.getKey().coveredBy(deny)));
+        entries.entrySet().removeIf(e -> {
+            if (e.getValue().deny()) {
+                return false;
+            }
+            List<PolicyKey> sameScope = denies.get(new Scope(e.getKey().identity(), e.getKey().direction()));
+            return sameScope != null && sameScope.stream().anyMatch(deny -> e.getKey().coveredBy(deny));
+        });
     }
 }

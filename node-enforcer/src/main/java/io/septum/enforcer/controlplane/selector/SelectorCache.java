@@ -47,28 +47,32 @@ public final class SelectorCache {
         }
     }
 
-    /** Adds or replaces an identity; returns true when any tracked selection changed. */
-    public boolean upsertIdentity(int id, Labels labels) {
+    /** Adds or replaces an identity; returns the tracked selectors whose selection changed. */
+    public Set<EndpointSelector> upsertIdentity(int id, Labels labels) {
         Labels previous = identities.put(id, labels);
         if (labels.equals(previous)) {
-            return false;
+            return Set.of();
         }
-        boolean changed = false;
+        Set<EndpointSelector> changed = new HashSet<>();
         for (var entry : selections.entrySet()) {
             boolean matches = entry.getKey().matches(labels);
-            changed |= matches ? entry.getValue().selected.add(id) : entry.getValue().selected.remove(id);
+            if (matches ? entry.getValue().selected.add(id) : entry.getValue().selected.remove(id)) {
+                changed.add(entry.getKey());
+            }
         }
         return changed;
     }
 
-    /** Removes an identity; returns true when any tracked selection changed. */
-    public boolean removeIdentity(int id) {
+    /** Removes an identity; returns the tracked selectors whose selection changed. */
+    public Set<EndpointSelector> removeIdentity(int id) {
         if (identities.remove(id) == null) {
-            return false;
+            return Set.of();
         }
-        boolean changed = false;
-        for (Selection selection : selections.values()) {
-            changed |= selection.selected.remove(id);
+        Set<EndpointSelector> changed = new HashSet<>();
+        for (var entry : selections.entrySet()) {
+            if (entry.getValue().selected.remove(id)) {
+                changed.add(entry.getKey());
+            }
         }
         return changed;
     }

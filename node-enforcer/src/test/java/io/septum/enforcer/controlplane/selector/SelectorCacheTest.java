@@ -20,12 +20,14 @@ class SelectorCacheTest {
         cache.upsertIdentity(256, Labels.parse(List.of("k8s:app=web")));
         cache.register(WEB);
         assertThat(cache.selected(WEB)).containsExactly(256);
-        assertThat(cache.upsertIdentity(257, Labels.parse(List.of("k8s:app=web", "k8s:v=2")))).isTrue();
-        assertThat(cache.upsertIdentity(258, Labels.parse(List.of("k8s:app=db")))).isFalse();
+        assertThat(cache.upsertIdentity(257, Labels.parse(List.of("k8s:app=web", "k8s:v=2")))).containsExactly(WEB);
+        assertThat(cache.upsertIdentity(258, Labels.parse(List.of("k8s:app=db")))).isEmpty();
+        assertThat(cache.upsertIdentity(258, Labels.parse(List.of("k8s:app=db")))).as("unchanged labels").isEmpty();
         assertThat(cache.selected(WEB)).containsExactlyInAnyOrder(256, 257);
-        assertThat(cache.upsertIdentity(256, Labels.parse(List.of("k8s:app=db")))).as("relabel leaves the selection").isTrue();
+        assertThat(cache.upsertIdentity(256, Labels.parse(List.of("k8s:app=db")))).as("relabel leaves the selection").containsExactly(WEB);
         assertThat(cache.selected(WEB)).containsExactly(257);
-        assertThat(cache.removeIdentity(257)).isTrue();
+        assertThat(cache.removeIdentity(257)).containsExactly(WEB);
+        assertThat(cache.removeIdentity(258)).as("selected by nothing").isEmpty();
         assertThat(cache.selected(WEB)).isEmpty();
     }
 
