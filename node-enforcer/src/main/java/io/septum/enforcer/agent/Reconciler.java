@@ -108,6 +108,8 @@ public final class Reconciler implements AutoCloseable {
         Map<PolicyKey, PolicyEntry> realized = new HashMap<>();
         /** What {@code realized} was computed from; null = recompute on the next pass. */
         PolicyInputs inputs;
+        /** What a policy over the per-endpoint budget was computed from: no use retrying while they hold. */
+        PolicyInputs overBudget;
         String problem;
         boolean ready;
     }
@@ -207,6 +209,7 @@ public final class Reconciler implements AutoCloseable {
             runtime.identityLabels = identityLabels;
             runtime.problem = null;
             runtime.inputs = null;
+            runtime.overBudget = null;
             endpoints.put(spec.key(), runtime);
             dirty = true;
             EndpointRuntime finalRuntime = runtime;
@@ -290,7 +293,10 @@ public final class Reconciler implements AutoCloseable {
                         pass();
                     } catch (RuntimeException e) {
                         // The pass drained the changes it did not finish applying: recompute everyone next time.
-                        endpoints.values().forEach(r -> r.inputs = null);
+                        endpoints.values().forEach(r -> {
+                            r.inputs = null;
+                            r.overBudget = null;
+                        });
                         throw e;
                     }
                 }
@@ -466,12 +472,17 @@ public final class Reconciler implements AutoCloseable {
         if (runtime.inputs != null && runtime.problem == null && !runtime.inputs.affectedBy(changes, subject)) {
             return null; // nothing it depends on changed: same entries, same endpoint entry
         }
+        if (runtime.overBudget != null && runtime.problem != null && !runtime.overBudget.affectedBy(changes, subject)) {
+            return null; // the same inputs would give the same too-big policy
+        }
         Resolution desired = resolver.resolve(subject, cluster, ruleRefs);
         endpointsResolved++;
         MapStateDiff diff = desired.state().diffFrom(runtime.realized);
         int newKeys = (int) diff.puts().keySet().stream().filter(k -> !runtime.realized.containsKey(k)).count();
         Optional<String> refusal = budget.refusal(spec.key(), desired, newKeys, mapUsed);
+        runtime.overBudget = desired.state().size() > budget.perEndpoint() ? desired.inputs() : null;
         if (refusal.isPresent()) {
+            // Map space can be freed by other endpoints at any time: only a budget refusal waits for its inputs.
             report(runtime, refusal.get());
             return null;
         }

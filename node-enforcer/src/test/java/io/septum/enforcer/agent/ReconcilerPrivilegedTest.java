@@ -202,6 +202,11 @@ class ReconcilerPrivilegedTest {
             assertThat(reconciler.endpointViews().get()).singleElement()
                     .returns(budget, EndpointView::problem).returns(previous.size(), EndpointView::policyEntries);
             assertThat(tcpPasses(NODE_NETNS, NODE_IP, POD_IP, INGRESS_PORT)).as("the previous policy, enforced").isTrue();
+            long resolutions = reconciler.resolutions().get();
+            reconciler.submit(new ClusterEvent.IpcacheUpserted(new IpcacheRecord("10.1.0.9/32", POD_C, "node-1", "y", "d", List.of()), ++revision));
+            assertThat(awaitApplied(reconciler).problems()).as("still over budget").containsExactly(budget);
+            assertThat(reconciler.resolutions().get()).as("not resolved again: nothing its policy depends on changed")
+                    .isEqualTo(resolutions);
 
             // Entries the reconciler does not know of fill the map: the kernel refuses the batch part-way.
             Map<PolicyMapKey, PolicyMapValue> foreign = new HashMap<>();
@@ -217,7 +222,7 @@ class ReconcilerPrivilegedTest {
             assertThat(datapath.policy().entries(ifindex)).as("the one entry that got in was taken out again").isEqualTo(previous);
 
             datapath.policy().update(Map.of(), foreign.keySet());
-            reconciler.submit(new ClusterEvent.IdentityUpserted(7000, labels("z", "q"), ++revision)); // any change: the endpoint retries
+            reconciler.submit(new ClusterEvent.IpcacheRemoved("10.1.0.9/32", ++revision)); // any change: the endpoint retries
             assertThat(awaitApplied(reconciler).problems()).isEmpty();
             assertThat(datapath.policy().entries(ifindex)).hasSize(previous.size() + 3);
         } finally {
