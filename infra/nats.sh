@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts/stops a NATS server with JetStream on loopback, with its data and log under $SEPTUM_RUN.
-#   nats.sh start|stop|status [demo|test]
+#   nats.sh start|stop|status [demo|test|bench]
 # "demo" (default) listens on ${SEPTUM_NATS_PORT:-4222}; "test" on ${SEPTUM_TEST_NATS_PORT:-4223}, so that
-# test runs never touch the buckets a running demo uses.
+# test runs never touch the buckets a running demo uses; "bench" on ${SEPTUM_BENCH_NATS_PORT:-4224}, started
+# only by the benchmarks that need the full stack (make bench-policy-latency).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -11,7 +12,8 @@ instance=${2:-demo}
 case "$instance" in
   demo) port=${SEPTUM_NATS_PORT:-4222}; dir="$SEPTUM_RUN/nats" ;;
   test) port=${SEPTUM_TEST_NATS_PORT:-4223}; dir="$SEPTUM_RUN/nats-test" ;;
-  *) die "unknown NATS instance '$instance' (demo or test)" ;;
+  bench) port=${SEPTUM_BENCH_NATS_PORT:-4224}; dir="$SEPTUM_RUN/nats-bench" ;;
+  *) die "unknown NATS instance '$instance' (demo, test or bench)" ;;
 esac
 pidfile="$SEPTUM_PIDS/nats-$instance.pid"
 
@@ -29,5 +31,5 @@ case "$cmd" in
     ;;
   stop) stop_pidfile "$pidfile" "NATS ($instance)" ;;
   status) pid_alive "$pidfile" && echo "NATS ($instance) running on 127.0.0.1:$port" || { echo "NATS ($instance) stopped"; exit 1; } ;;
-  *) die "usage: nats.sh start|stop|status [demo|test]" ;;
+  *) die "usage: nats.sh start|stop|status [demo|test|bench]" ;;
 esac

@@ -10,6 +10,8 @@ cmd=${1:-status}
 port=${SEPTUM_PG_PORT:-5432}
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 databases=(septum_identity septum_policy septum_identity_test septum_policy_test septum_identity_it septum_policy_it)
+# The policy latency benchmark's control plane (make bench-policy-latency), apart from every other user's.
+databases+=(septum_identity_sepbench septum_policy_sepbench)
 
 # PostgreSQL refuses to run as root, and the "postgres" user must be able to reach its data directory.
 # When the checkout lies below a directory it cannot traverse (such as /root), the data lives in

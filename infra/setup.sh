@@ -9,7 +9,8 @@ source "$(dirname "$0")/lib.sh"
 JAVA_HOME=$(find_java25) || exit 1
 say "JDK 25: $JAVA_HOME"
 
-packages=(clang llvm libbpf-dev bpftool iproute2 nats-server postgresql postgresql-client curl unzip make ca-certificates procps iptables ipset)
+packages=(clang llvm libbpf-dev bpftool iproute2 nats-server postgresql postgresql-client curl unzip make ca-certificates procps iptables ipset
+  gcc libc6-dev iperf3) # gcc and iperf3: the datapath benchmark's traffic generators
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

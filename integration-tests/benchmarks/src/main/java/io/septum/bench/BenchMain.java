@@ -1,0 +1,91 @@
+package io.septum.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.septum.bench.datapath.DatapathBenchmark;
+import io.septum.bench.datapath.Workload;
+import io.septum.bench.latency.PolicyLatencyBenchmark;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code septum-benchmarks datapath|policy-latency}: runs one benchmark, prints progress on standard error and,
+ * last, its figures as one line of JSON on standard output. BENCHMARKS.md names and explains every figure.
+ */
+@Command(name = "septum-benchmarks", mixinStandardHelpOptions = true,
+        subcommands = {BenchMain.DatapathCommand.class, BenchMain.PolicyLatencyCommand.class})
+public final class BenchMain {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
+
+    static void printResult(ObjectNode result) throws Exception {
+        System.out.println(JSON.writeValueAsString(result));
+    }
+
+    @Command(name = "datapath", description = "Packet rate, TCP throughput and connection rate through a pod's veth: "
+            + "no program vs Septum (10 to 100,000 policy entries) vs iptables and ipset.")
+    static final class DatapathCommand implements Callable<Integer> {
+        @Option(names = "--quick", description = "Every mode once for 1 s: a smoke test of the harness, not figures to quote.")
+        boolean quick;
+        @Option(names = "--repeats", description = "Runs of every mode (default 11).")
+        Integer repeats;
+        @Option(names = "--seconds", description = "Length of each measurement in seconds (default 1).")
+        Double seconds;
+        @Option(names = "--sizes", split = ",", description = "Septum policy map sizes (default 10,1000,10000,100000).")
+        List<Integer> sizes;
+        @Option(names = "--rule-sizes", split = ",", description = "Sizes compared with iptables and ipset (default 1000,10000).")
+        List<Integer> ruleSizes;
+        @Option(names = "--workloads", split = ",", description = "udp_pps, tcp_gbps, tcp_crr_cps (default all).")
+        List<String> workloads;
+        @Option(names = "--no-pin", description = "Do not pin the client to CPU 0 and the server to CPU 1.")
+        boolean noPin;
+
+        @Override
+        public Integer call() throws Exception {
+            DatapathBenchmark.Options base = quick ? DatapathBenchmark.Options.quick() : DatapathBenchmark.Options.full();
+            DatapathBenchmark.Options options = new DatapathBenchmark.Options(
+                    repeats != null ? repeats : base.repeats(),
+                    seconds != null ? seconds : base.seconds(),
+                    sizes != null ? sizes : base.septumSizes(),
+                    ruleSizes != null ? ruleSizes : base.ruleSizes(),
+                    workloads != null ? workloads.stream().map(BenchMain::workload).toList() : base.workloads(),
+                    !noPin);
+            printResult(new DatapathBenchmark(options, System.err).run());
+            return 0;
+        }
+    }
+
+    @Command(name = "policy-latency", description = "Policy change to enforced on every node of a 3-node lab "
+            + "(./septum policy apply, then ./septum policy wait), on the real services, NATS and enforcers.")
+    static final class PolicyLatencyCommand implements Callable<Integer> {
+        @Option(names = "--quick", description = "10 changes: a smoke test of the harness, not figures to quote.")
+        boolean quick;
+        @Option(names = "--changes", description = "Policy changes to time (default 100).")
+        Integer changes;
+        @Option(names = "--nodes", description = "Nodes of the lab (default 3).")
+        Integer nodes;
+
+        @Override
+        public Integer call() throws Exception {
+            PolicyLatencyBenchmark.Options base = quick ? PolicyLatencyBenchmark.Options.quick() : PolicyLatencyBenchmark.Options.full();
+            PolicyLatencyBenchmark.Options options = new PolicyLatencyBenchmark.Options(
+                    changes != null ? changes : base.changes(), nodes != null ? nodes : base.nodes());
+            printResult(new PolicyLatencyBenchmark(options, System.err).run());
+            return 0;
+        }
+    }
+
+    static Workload workload(String figure) {
+        return Arrays.stream(Workload.values()).filter(w -> w.figure().equals(figure)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--workloads: unknown workload '" + figure + "'; known: "
+                        + Arrays.stream(Workload.values()).map(Workload::figure).toList()));
+    }
+}

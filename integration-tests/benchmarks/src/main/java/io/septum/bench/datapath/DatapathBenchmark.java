@@ -1,0 +1,239 @@
+package io.septum.bench.datapath;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.septum.bench.ExternalCommand;
+import io.septum.bench.Repo;
+import io.septum.bench.Samples;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The datapath benchmark: every enforcement mode measured with every workload, repeated, the modes interleaved
+ * within each repeat (rotated and alternately reversed, so that slow phases of a shared machine hit every mode
+ * alike), each run on a fresh topology. Figures are medians over the repeats; comparisons are ratios of medians,
+ * by the wall clock and per CPU-second (see {@link Workload}).
+ */
+public final class DatapathBenchmark {
+
+    /** The goal of the issue: Septum costs at most 5 %, and policy size costs at most 5 %. */
+    public static final double GOAL_RATIO = 0.95;
+
+    /**
+     * @param repeats      runs of every mode
+     * @param seconds      length of each workload's measurement
+     * @param septumSizes  policy map sizes to measure Septum with; the smallest is compared with no program
+     * @param ruleSizes    sizes at which Septum is compared with iptables and ipset (must be among septumSizes)
+     * @param workloads    what to measure
+     * @param pinCpus      client on CPU 0, server on CPU 1
+     */
+    public record Options(int repeats, double seconds, List<Integer> septumSizes, List<Integer> ruleSizes, List<Workload> workloads,
+                          boolean pinCpus) {
+        public Options {
+            septumSizes = septumSizes.stream().sorted().distinct().toList();
+            ruleSizes = ruleSizes.stream().sorted().distinct().toList();
+            workloads = List.copyOf(workloads);
+            if (repeats < 1 || seconds <= 0 || septumSizes.isEmpty() || workloads.isEmpty()) {
+                throw new IllegalArgumentException("need at least one repeat, a positive duration, one Septum size and one workload");
+            }
+            for (int size : septumSizes) {
+                if (size < PeerPolicy.minimumSize()) {
+                    throw new IllegalArgumentException("policy size " + size + " is below the minimum of " + PeerPolicy.minimumSize());
+                }
+            }
+            if (!septumSizes.containsAll(ruleSizes)) {
+                throw new IllegalArgumentException("every iptables size must also be a Septum size: " + ruleSizes + " vs " + septumSizes);
+            }
+        }
+
+        public static Options full() {
+            return new Options(11, 1, List.of(10, 1_000, 10_000, 100_000), List.of(1_000, 10_000), List.of(Workload.values()), true);
+        }
+
+        /** Every mode and workload once, briefly: checks that the harness works, its figures are not worth quoting. */
+        public static Options quick() {
+            return new Options(1, 1, List.of(10, 1_000, 10_000, 100_000), List.of(1_000, 10_000), List.of(Workload.values()), true);
+        }
+    }
+
+    private final Options options;
+    private final PrintStream progress;
+
+    public DatapathBenchmark(Options options, PrintStream progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /** Runs everything and returns the figures as the one JSON object the benchmark prints. */
+    public ObjectNode run() {
+        requireRoot();
+        Path tool = TrafficGenerator.compileTool(Repo.root(), Repo.runDirectory().resolve("tools"));
+        TrafficGenerator traffic = new TrafficGenerator(tool, options.seconds(), options.pinCpus());
+        String loadBefore = loadAverage();
+        long started = System.nanoTime();
+        Map<String, Map<Workload, List<Measurement>>> samples = new LinkedHashMap<>();
+        try (SeptumDatapath septum = SeptumDatapath.open()) {
+            List<Enforcement> modes = modes(septum);
+            for (int r = 0; r < options.repeats(); r++) {
+                for (Enforcement mode : interleaved(modes, r)) {
+                    Map<Workload, Measurement> figures = runOnce(mode, traffic);
+                    figures.forEach((w, v) -> samples.computeIfAbsent(mode.name(), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(w, k -> new ArrayList<>()).add(v));
+                    progress.printf(Locale.ROOT, "repeat %d/%d %-15s %s%n", r + 1, options.repeats(), mode.name(), format(figures));
+                }
+            }
+            ObjectNode out = report(samples, modes);
+            out.put("septum_flow_events", septum.flowEvents());
+            out.put("septum_flow_event_losses", septum.eventLosses());
+            out.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+            out.put("load_average_before", loadBefore);
+            out.put("load_average_after", loadAverage());
+            return out;
+        }
+    }
+
+    private List<Enforcement> modes(SeptumDatapath septum) {
+        List<Enforcement> modes = new ArrayList<>();
+        modes.add(new Enforcement.None());
+        for (int size : options.septumSizes()) {
+            modes.add(new Enforcement.Septum(septum, size));
+        }
+        for (int size : options.ruleSizes()) {
+            modes.add(new Enforcement.Iptables(size));
+            modes.add(new Enforcement.Ipset(size));
+        }
+        return modes;
+    }
+
+    /** Repeat r runs the modes rotated by r, reversed on odd repeats. */
+    static List<Enforcement> interleaved(List<Enforcement> modes, int repeat) {
+        List<Enforcement> order = new ArrayList<>(modes);
+        Collections.rotate(order, -(repeat % modes.size()));
+        if (repeat % 2 == 1) {
+            Collections.reverse(order);
+        }
+        return order;
+    }
+
+    private Map<Workload, Measurement> runOnce(Enforcement mode, TrafficGenerator traffic) {
+        try (BenchTopology topology = BenchTopology.create()) {
+            mode.apply(topology);
+            traffic.warmUp();
+            Map<Workload, Measurement> figures = new LinkedHashMap<>();
+            for (Workload w : options.workloads()) {
+                try {
+                    figures.put(w, traffic.measure(w));
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("measure " + w.figure() + " with " + mode.name() + ": " + e.getMessage(), e);
+                }
+            }
+            return figures;
+        }
+    }
+
+    private ObjectNode report(Map<String, Map<Workload, List<Measurement>>> samples, List<Enforcement> modes) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode out = json.createObjectNode();
+        out.put("benchmark", "datapath");
+        out.put("repeats", options.repeats());
+        out.put("seconds_per_run", options.seconds());
+        out.put("udp_frame_bytes", 64);
+        out.put("cpus", Runtime.getRuntime().availableProcessors());
+        out.put("kernel", System.getProperty("os.version"));
+        out.put("iptables", ExternalCommand.exec(List.of("iptables", "--version"), null, Map.of(), java.time.Duration.ofSeconds(10)).output().strip());
+
+        // figure name -> value, per mode: the wall-clock rate and the rate per CPU-second of every workload
+        Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
+        ObjectNode medianNode = out.putObject("medians");
+        for (Enforcement mode : modes) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            ObjectNode node = medianNode.putObject(mode.name());
+            for (Workload w : options.workloads()) {
+                List<Measurement> runs = samples.get(mode.name()).get(w);
+                double rate = new Samples(runs.stream().map(Measurement::rate).toList()).median();
+                double perCpu = new Samples(runs.stream().map(Measurement::perCpuSecond).toList()).median();
+                m.put(w.figure(), rate);
+                m.put(w.perCpuFigure(), perCpu);
+                int decimals = w == Workload.TCP_GBPS ? 3 : 0;
+                node.put(w.figure(), round(rate, decimals));
+                node.put(w.perCpuFigure(), round(perCpu, decimals));
+            }
+            medians.put(mode.name(), m);
+        }
+
+        int smallest = options.septumSizes().getFirst();
+        ObjectNode ratios = out.putObject("ratios");
+        GoalCheck goal = new GoalCheck();
+        ObjectNode vsNone = ratios.putObject("septum_vs_none");
+        vsNone.put("septum_size", smallest);
+        putRatios(vsNone, medians.get("septum-" + smallest), medians.get("none"), goal);
+        ObjectNode vsSmallest = ratios.putObject("septum_size_vs_" + smallest);
+        for (int size : options.septumSizes().subList(1, options.septumSizes().size())) {
+            putRatios(vsSmallest.putObject(Integer.toString(size)), medians.get("septum-" + size), medians.get("septum-" + smallest), goal);
+        }
+        ObjectNode vsIptables = ratios.putObject("septum_vs_iptables");
+        ObjectNode vsIpset = ratios.putObject("septum_vs_ipset");
+        for (int size : options.ruleSizes()) {
+            putRatios(vsIptables.putObject(Integer.toString(size)), medians.get("septum-" + size), medians.get("iptables-" + size), null);
+            putRatios(vsIpset.putObject(Integer.toString(size)), medians.get("septum-" + size), medians.get("ipset-" + size), null);
+        }
+        out.put("goal_ratio", GOAL_RATIO);
+        ObjectNode met = out.putObject("goal_met");
+        met.put("wall_clock", goal.wallClock);
+        met.put("per_cpu", goal.perCpu);
+        return out;
+    }
+
+    /** Whether every ratio the goal covers reaches it, by the wall clock and per CPU-second. */
+    private static final class GoalCheck {
+        boolean wallClock = true;
+        boolean perCpu = true;
+    }
+
+    /** Puts numerator/denominator for every figure; records in {@code goal} (if any) whether the covered ones reach it. */
+    private void putRatios(ObjectNode node, Map<String, Double> numerator, Map<String, Double> denominator, GoalCheck goal) {
+        for (Workload w : options.workloads()) {
+            double wall = numerator.get(w.figure()) / denominator.get(w.figure());
+            double perCpu = numerator.get(w.perCpuFigure()) / denominator.get(w.perCpuFigure());
+            node.put(w.figure(), round(wall, 3));
+            node.put(w.perCpuFigure(), round(perCpu, 3));
+            if (goal != null && w.coveredByGoal()) {
+                goal.wallClock &= wall >= GOAL_RATIO;
+                goal.perCpu &= perCpu >= GOAL_RATIO;
+            }
+        }
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+
+    private static String format(Map<Workload, Measurement> figures) {
+        StringBuilder out = new StringBuilder();
+        figures.forEach((w, m) -> out.append(String.format(Locale.ROOT, "%s=%.1f (%.1f per CPU-s)  ", w.figure(), m.rate(), m.perCpuSecond())));
+        return out.toString().strip();
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    static void requireRoot() {
+        String user = System.getProperty("user.name");
+        if (!"root".equals(user)) {
+            throw new IllegalStateException("the datapath benchmark needs root (network namespaces, BPF, iptables); running as " + user);
+        }
+    }
+}

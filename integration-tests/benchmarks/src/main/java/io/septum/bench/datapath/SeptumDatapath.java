@@ -1,0 +1,126 @@
+package io.septum.bench.datapath;
+
+import io.septum.bench.datapath.BenchTopology.Pod;
+import io.septum.enforcer.datapath.Datapath;
+import io.septum.enforcer.datapath.DatapathConfig;
+import io.septum.enforcer.datapath.EndpointInfo;
+import io.septum.enforcer.datapath.FlowEventReader;
+import io.septum.enforcer.datapath.IpcacheValue;
+import io.septum.enforcer.datapath.Ipv4;
+import io.septum.enforcer.datapath.Ipv4Prefix;
+import io.septum.enforcer.datapath.PolicyMapKey;
+import io.septum.enforcer.datapath.PolicyMapValue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Septum's real datapath (bpf/lxc.bpf.o through the enforcer's {@link Datapath}), loaded once for the whole
+ * benchmark with its maps pinned in /sys/fs/bpf/septum/sepbench-dp, and put on each fresh topology the way the
+ * enforcer does it: endpoints, ipcache and policy entries written, programs attached to both host-side veths.
+ * A flow-event reader drains the ring buffer as the enforcer's would, so its cost is part of what is measured.
+ *
+ * <p>Policy map changes between runs are diffs, as the enforcer writes them: growing from 10 to 100,000 entries
+ * adds the difference only.
+ */
+final class SeptumDatapath implements AutoCloseable {
+
+    static final Path PIN_DIRECTORY = DatapathConfig.DEFAULT_PIN_ROOT.resolve("sepbench-dp");
+
+    private final Datapath datapath;
+    private final boolean pinRootCreated;
+    private final AtomicLong flowEvents = new AtomicLong();
+    private final FlowEventReader reader;
+    private Map<PolicyMapKey, PolicyMapValue> written = new HashMap<>();
+
+    private SeptumDatapath(Datapath datapath, boolean pinRootCreated) {
+        this.datapath = datapath;
+        this.pinRootCreated = pinRootCreated;
+        this.reader = datapath.openEvents(event -> flowEvents.incrementAndGet());
+    }
+
+    static SeptumDatapath open() {
+        boolean pinRootCreated = !Files.exists(DatapathConfig.DEFAULT_PIN_ROOT);
+        Datapath.removePins(PIN_DIRECTORY); // an interrupted run's
+        Datapath datapath = Datapath.open(DatapathConfig.defaults(PIN_DIRECTORY).withRingBufferBytes(256 * 1024));
+        try {
+            return new SeptumDatapath(datapath, pinRootCreated);
+        } catch (RuntimeException e) {
+            datapath.close();
+            throw e;
+        }
+    }
+
+    /** Makes the datapath enforce {@link PeerPolicy} with {@code policySize} entries on {@code topology}'s pods. */
+    void enforce(BenchTopology topology, int policySize) {
+        Map<PolicyMapKey, PolicyMapValue> desired = PeerPolicy.septumEntries(policySize);
+        Map<PolicyMapKey, PolicyMapValue> puts = new HashMap<>();
+        desired.forEach((k, v) -> {
+            if (!v.equals(written.get(k))) {
+                puts.put(k, v);
+            }
+        });
+        List<PolicyMapKey> deletes = new ArrayList<>();
+        for (PolicyMapKey k : written.keySet()) {
+            if (!desired.containsKey(k)) {
+                deletes.add(k);
+            }
+        }
+        datapath.policy().update(puts, deletes);
+        written = desired;
+
+        // A fresh topology has new interfaces: forget the previous run's endpoints and connections.
+        for (int ifindex : datapath.endpoints().entries().keySet()) {
+            datapath.endpoints().delete(ifindex);
+        }
+        datapath.conntrack().deleteEndpoint(PeerPolicy.CLIENT_ENDPOINT);
+        datapath.conntrack().deleteEndpoint(PeerPolicy.SERVER_ENDPOINT);
+        addEndpoint(Pod.CLIENT, PeerPolicy.CLIENT_ENDPOINT, PeerPolicy.CLIENT_IDENTITY);
+        addEndpoint(Pod.SERVER, PeerPolicy.SERVER_ENDPOINT, PeerPolicy.SERVER_IDENTITY);
+    }
+
+    private void addEndpoint(Pod pod, int endpointId, int identity) {
+        var address = Ipv4.parse(pod.address());
+        datapath.ipcache().put(Ipv4Prefix.host(address), new IpcacheValue(identity, null, 0));
+        int ifindex = datapath.attach(BenchTopology.NODE_NETNS, pod.hostInterface());
+        datapath.endpoints().put(ifindex, new EndpointInfo(endpointId, identity, address, 1, 0));
+    }
+
+    int policyEntries() {
+        return written.size();
+    }
+
+    long flowEvents() {
+        return flowEvents.get();
+    }
+
+    long eventLosses() {
+        return reader.losses();
+    }
+
+    /** Releases the datapath and removes its pins (the programs went with the topologies' veths). */
+    @Override
+    public void close() {
+        try {
+            datapath.close();
+        } finally {
+            Datapath.removePins(PIN_DIRECTORY);
+            if (pinRootCreated) {
+                try {
+                    Files.deleteIfExists(DatapathConfig.DEFAULT_PIN_ROOT);
+                } catch (DirectoryNotEmptyException e) {
+                    // someone else pins there now: theirs to remove
+                } catch (IOException e) {
+                    throw new UncheckedIOException("remove " + DatapathConfig.DEFAULT_PIN_ROOT, e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package io.septum.bench.latency;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.septum.bench.ExternalCommand;
+import io.septum.bench.Repo;
+import io.septum.bench.Samples;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Policy change to enforcement on every node, on the full real stack: the benchmark's own identity-service and
+ * policy-service (PostgreSQL, NATS), a lab of N nodes each with its enforcer process, and one NetworkPolicy that
+ * selects every pod of namespace x (one pod per node) and whose allowed port flips between 80 and 81 with every
+ * change: each change rewrites policy map entries on every node.
+ *
+ * <p>Two ways to time a change, one after the other on the same lab:
+ * <ul>
+ *   <li>{@code cli}: wall time of {@code ./septum policy apply -f FILE} followed by {@code ./septum policy wait},
+ *       what a user or a CI job sees, including the two CLI processes' start-up;</li>
+ *   <li>{@code api}: the same change POSTed to policy-service, then its status polled every 5 ms until every node
+ *       reports it enforced (the check {@code policy wait} makes): the system's own latency, without process
+ *       start-up and without the CLI's 50 ms polling step.</li>
+ * </ul>
+ * The connectivity matrix is probed (untimed) before the timed changes, after the first change of each phase and
+ * after each phase, proving that the changes did change what the datapath lets through.
+ */
+public final class PolicyLatencyBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NAMESPACE = "x";
+    private static final List<String> PODS = List.of("a", "b", "c");
+    private static final int STATUS_POLL_MILLIS = 5;
+
+    public record Options(int changes, int nodes) {
+        public Options {
+            if (changes < 2 || nodes < 1) {
+                throw new IllegalArgumentException("need at least 2 changes and 1 node");
+            }
+        }
+
+        public static Options full() {
+            return new Options(100, 3);
+        }
+
+        /** A handful of changes: checks that the harness works, its figures are not worth quoting. */
+        public static Options quick() {
+            return new Options(10, 3);
+        }
+    }
+
+    private final Options options;
+    private final PrintStream progress;
+    private final SeptumCli septum = new SeptumCli();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public PolicyLatencyBenchmark(Options options, PrintStream progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public ObjectNode run() throws Exception {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new IllegalStateException("the policy latency benchmark needs root (the lab makes network namespaces and loads BPF)");
+        }
+        requireNats();
+        Path work = Repo.runDirectory().resolve("policy-latency");
+        Files.createDirectories(work);
+        Path labFile = work.resolve("lab.yaml");
+        Files.writeString(labFile, labFile());
+        long started = System.nanoTime();
+        progress.println("starting identity-service :" + BenchControlPlane.IDENTITY_PORT + " and policy-service :" + BenchControlPlane.POLICY_PORT);
+        BenchControlPlane controlPlane = BenchControlPlane.start();
+        try {
+            septum.run("lab", "down");
+            septum.ok("policy", "delete", "--all");
+            progress.println("building a " + options.nodes() + "-node lab '" + SeptumCli.LAB + "'");
+            septum.ok("lab", "up", "-f", labFile.toString(), "--nodes", Integer.toString(options.nodes()));
+            try {
+                Path policyFile = work.resolve("policy.yaml");
+                int port = 80;
+                Files.writeString(policyFile, policy(port));
+                septum.ok("policy", "apply", "-f", policyFile.toString());
+                septum.ok("policy", "wait", "--timeout", "60s");
+                verify(port);
+
+                List<Double> total = new ArrayList<>();
+                List<Double> apply = new ArrayList<>();
+                List<Double> waitOnly = new ArrayList<>();
+                for (int i = 0; i < options.changes(); i++) {
+                    port = otherPort(port);
+                    Files.writeString(policyFile, policy(port));
+                    long t0 = System.nanoTime();
+                    septum.ok("policy", "apply", "-f", policyFile.toString());
+                    long t1 = System.nanoTime();
+                    septum.ok("policy", "wait", "--timeout", "60s");
+                    long t2 = System.nanoTime();
+                    total.add(millis(t2 - t0));
+                    apply.add(millis(t1 - t0));
+                    waitOnly.add(millis(t2 - t1));
+                    if (i == 0) {
+                        verify(port);
+                    }
+                    if ((i + 1) % 10 == 0) {
+                        progress.printf(Locale.ROOT, "cli change %d/%d: %.0f ms (apply %.0f, wait %.0f)%n", i + 1, options.changes(),
+                                total.getLast(), apply.getLast(), waitOnly.getLast());
+                    }
+                }
+                verify(port);
+
+                List<Double> api = new ArrayList<>();
+                for (int i = 0; i < options.changes(); i++) {
+                    port = otherPort(port);
+                    api.add(timeThroughApi(policy(port)));
+                    if (i == 0) {
+                        verify(port);
+                    }
+                    if ((i + 1) % 10 == 0) {
+                        progress.printf(Locale.ROOT, "api change %d/%d: %.1f ms%n", i + 1, options.changes(), api.getLast());
+                    }
+                }
+                verify(port);
+
+                ObjectNode out = JSON.createObjectNode();
+                out.put("benchmark", "policy-latency");
+                out.put("nodes", options.nodes());
+                out.put("changes", options.changes());
+                putPercentiles(out.putObject("cli_apply_then_wait_ms"), new Samples(total));
+                putPercentiles(out.putObject("cli_apply_ms"), new Samples(apply));
+                putPercentiles(out.putObject("cli_wait_ms"), new Samples(waitOnly));
+                putPercentiles(out.putObject("api_enforced_ms"), new Samples(api));
+                out.put("verified_by_matrix", true);
+                out.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+                return out;
+            } finally {
+                septum.run("lab", "down");
+            }
+        } finally {
+            controlPlane.close();
+        }
+    }
+
+    private static void requireNats() {
+        URI nats = URI.create(BenchControlPlane.NATS_URL);
+        try {
+            new Socket(nats.getHost(), nats.getPort()).close();
+        } catch (IOException e) {
+            throw new IllegalStateException("the benchmark NATS is not running on " + nats.getHost() + ":" + nats.getPort()
+                    + "; start it with 'infra/nats.sh start bench' (make bench-policy-latency does)");
+        }
+    }
+
+    /** POSTs the policy and polls policy-service until every lab node reports it enforced; returns the milliseconds. */
+    private double timeThroughApi(String policyYaml) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        HttpResponse<String> posted = http.send(HttpRequest.newBuilder(BenchControlPlane.policyUrl().resolve("/v1/policies?namespace=" + NAMESPACE))
+                .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(policyYaml)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (posted.statusCode() / 100 != 2) {
+            throw new IllegalStateException("POST /v1/policies answered " + posted.statusCode() + ": " + posted.body());
+        }
+        JsonNode targets = status().path("targets");
+        long deadline = t0 + 60_000_000_000L;
+        while (!enforcedEverywhere(status(), targets)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("a policy change was not enforced on every node within 60 s; status: " + status());
+            }
+            Thread.sleep(STATUS_POLL_MILLIS);
+        }
+        return millis(System.nanoTime() - t0);
+    }
+
+    /** True when each of the lab's nodes reports, fresh, every bucket at or past the targets (what policy wait checks). */
+    boolean enforcedEverywhere(JsonNode status, JsonNode targets) {
+        int enforced = 0;
+        for (JsonNode node : status.path("nodes")) {
+            if (!node.path("node").asText().matches("node-\\d+") || node.path("stale").asBoolean()) {
+                continue;
+            }
+            boolean current = true;
+            for (String bucket : List.of("policies", "identities", "ipcache")) {
+                current &= node.path("applied").path(bucket).asLong() >= targets.path(bucket).asLong();
+            }
+            enforced += current ? 1 : 0;
+        }
+        return enforced >= options.nodes();
+    }
+
+    private JsonNode status() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(BenchControlPlane.policyUrl().resolve("/v1/status")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET /v1/status answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** Every pod reaches every other pod on the allowed port, and none on the other one, over TCP. */
+    private void verify(int allowedPort) {
+        for (int port : List.of(allowedPort, otherPort(allowedPort))) {
+            ExternalCommand.Result result = septum.run("lab", "matrix", "--port", Integer.toString(port), "--protocol", "TCP", "--json");
+            JsonNode matrix;
+            try {
+                matrix = JSON.readTree(result.output().strip().lines().reduce((a, b) -> b).orElse(""));
+            } catch (IOException e) {
+                throw new UncheckedIOException("lab matrix printed no JSON: " + result.output(), e);
+            }
+            for (JsonNode cell : matrix.path("results")) {
+                if (cell.path("from").asText().equals(cell.path("to").asText())) {
+                    continue; // a pod reaching itself never crosses its veth
+                }
+                boolean expected = port == allowedPort;
+                if (cell.path("reachable").asBoolean() != expected) {
+                    throw new IllegalStateException("with port " + allowedPort + " allowed, " + cell.path("from").asText() + " -> "
+                            + cell.path("to").asText() + ":" + port + " is " + (expected ? "unreachable" : "reachable") + ": the change was not enforced");
+                }
+            }
+        }
+        progress.println("verified: the lab's matrix allows TCP " + allowedPort + " only");
+    }
+
+    private static int otherPort(int port) {
+        return port == 80 ? 81 : 80;
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static void putPercentiles(ObjectNode node, Samples samples) {
+        node.put("p50", Math.round(samples.median() * 10) / 10.0);
+        node.put("p99", Math.round(samples.percentile(99) * 10) / 10.0);
+        node.put("min", Math.round(samples.min() * 10) / 10.0);
+        node.put("max", Math.round(samples.max() * 10) / 10.0);
+    }
+
+    /** One pod per node (a on node-0, b on node-1, ...), each serving TCP 80 and 81. */
+    String labFile() {
+        StringBuilder out = new StringBuilder("# Written by the policy latency benchmark.\nnodes: " + options.nodes()
+                + "\nnamespaces:\n  - name: " + NAMESPACE + "\npods:\n");
+        for (int i = 0; i < PODS.size(); i++) {
+            out.append("  - name: ").append(NAMESPACE).append('/').append(PODS.get(i)).append('\n')
+                    .append("    labels: {pod: ").append(PODS.get(i)).append("}\n")
+                    .append("    node: ").append(i % options.nodes()).append('\n')
+                    .append("    ports:\n      - {port: 80, protocol: TCP}\n      - {port: 81, protocol: TCP}\n");
+        }
+        return out.toString();
+    }
+
+    /** Every pod of x accepts TCP {@code port} from every pod of x, and nothing else. */
+    static String policy(int port) {
+        return """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata:
+                  name: bench-toggle
+                  namespace: %s
+                spec:
+                  podSelector: {}
+                  policyTypes: [Ingress]
+                  ingress:
+                    - from:
+                        - podSelector: {}
+                      ports:
+                        - {protocol: TCP, port: %d}
+                """.formatted(NAMESPACE, port);
+    }
+}
