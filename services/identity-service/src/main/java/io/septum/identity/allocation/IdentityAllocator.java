@@ -1,9 +1,6 @@
 package io.septum.identity.allocation;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.panache.common.Sort;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.VertxContextSupport;
 import io.septum.identity.api.ApiException;
 import io.septum.identity.distribution.BucketChanges;
 import io.septum.model.identity.NumericIdentity;
@@ -11,78 +8,126 @@ import io.septum.model.identity.ReservedIdentity;
 import io.septum.model.labels.EndpointSelector;
 import io.septum.model.labels.Labels;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * The only allocator of security identities. The number of a label set is decided by PostgreSQL (the function
- * allocate_identity over a unique column), so every caller, on every replica, gets the same number for the same
- * identity-relevant labels. Allocation joins the caller's transaction, which must hold the shared
- * {@link io.septum.identity.distribution.BucketWriteLock}; a new identity is added to the caller's bucket changes.
+ * allocate_identities over a unique column), so every caller, on every replica, gets the same number for the same
+ * identity-relevant labels. Allocation joins the caller's transaction, which must hold the shared bucket lock
+ * ({@link io.septum.identity.distribution.BucketTransactions}); a new identity is added to the caller's bucket changes.
  */
 @ApplicationScoped
 public class IdentityAllocator {
 
     /** Identities read per query while scanning for a selector's matches. */
     private static final int SCAN_BATCH = 500;
+    private static final String ALLOCATE = "SELECT labels, id, created FROM allocate_identities($1, $2)";
+    private static final String COLUMNS = "i.id, i.labels, i.unused_since, "
+            + "(SELECT count(*) FROM endpoint AS e WHERE e.identity_id = i.id) AS endpoints";
 
     private final IdentityLabelFilter filter;
+    private final Pool pool;
 
-    public IdentityAllocator(IdentityLabelFilter filter) {
+    public IdentityAllocator(IdentityLabelFilter filter, Pool pool) {
         this.filter = filter;
+        this.pool = pool;
     }
 
     /** The reserved identities are rows too, so that reads and the bucket rebuild treat them like any other. */
-    void insertReservedAtStart(@Observes StartupEvent event) throws Throwable {
-        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(this::insertReserved));
+    void insertReservedAtStart(@Observes StartupEvent event) {
+        insertReserved(pool).await().atMost(Duration.ofSeconds(60));
     }
 
-    Uni<Void> insertReserved() {
+    Uni<Void> insertReserved(SqlClient client) {
         String rows = Arrays.stream(ReservedIdentity.values())
-                .map(r -> "(" + r.id().value() + ", '" + IdentityEntity.canonical(r.labels()) + "')")
+                .map(r -> "(" + r.id().value() + ", '" + IdentityLabels.canonical(r.labels()) + "')")
                 .collect(Collectors.joining(", "));
-        return Panache.getSession()
-                .chain(session -> session.createNativeQuery("insert into identity (id, labels) values " + rows
-                        + " on conflict do nothing").executeUpdate())
-                .replaceWithVoid();
+        return client.query("INSERT INTO identity (id, labels) VALUES " + rows + " ON CONFLICT DO NOTHING").execute().replaceWithVoid();
+    }
+
+    /** The identity-relevant part of {@code labels}; a set with nothing relevant left is bad input (field labels). */
+    public Labels relevant(Labels labels) {
+        Labels relevant = filter.relevant(labels);
+        if (relevant.isEmpty()) {
+            throw ApiException.badRequest("labels", "no identity-relevant label left: septum.identity.label-rules drops every one of " + labels);
+        }
+        return relevant;
+    }
+
+    /** The reserved identity these exact (relevant) labels name, if any: never allocated, always there. */
+    public static Optional<ReservedIdentity> reserved(Labels relevant) {
+        for (ReservedIdentity reserved : ReservedIdentity.values()) {
+            if (reserved.labels().equals(relevant)) {
+                return Optional.of(reserved);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
-     * The identity of the identity-relevant part of {@code labels}, allocated when new. Exactly the labels of a
-     * reserved identity give that identity.
+     * The identities of identity-relevant label sets (by canonical text), allocating the new ones, in one statement of
+     * the caller's transaction. With {@code reference} the caller is about to make endpoints refer to them: they stay
+     * locked against collection until it commits. New identities are added to {@code changes}. Reserved sets must
+     * have been answered before.
      */
-    public Uni<Allocation> allocate(Labels labels, BucketChanges changes) {
-        Labels relevant = filter.relevant(labels);
-        if (relevant.isEmpty()) {
-            return Uni.createFrom().failure(ApiException.badRequest("labels",
-                    "no identity-relevant label left: septum.identity.label-rules drops every one of " + labels));
+    public Uni<Map<String, Allocation>> allocate(SqlClient transaction, Collection<Labels> sets, boolean reference, BucketChanges changes) {
+        Map<String, Labels> byText = new LinkedHashMap<>();
+        for (Labels set : sets) {
+            byText.put(IdentityLabels.canonical(set), set);
         }
-        for (ReservedIdentity reserved : ReservedIdentity.values()) {
-            if (reserved.labels().equals(relevant)) {
-                return Uni.createFrom().item(new Allocation(Identity.of(reserved), false));
-            }
-        }
-        return Panache.getSession()
-                .chain(session -> session.createNativeQuery("select id, created from allocate_identity(:labels)", Object[].class)
-                        .setParameter("labels", IdentityEntity.canonical(relevant))
-                        .getSingleResult())
-                .map(row -> {
-                    Identity identity = Identity.of(NumericIdentity.of((Integer) row[0]), relevant);
-                    boolean created = (Boolean) row[1];
-                    if (created) {
-                        changes.putIdentity(identity.toRecord());
+        return transaction.preparedQuery(ALLOCATE).execute(Tuple.of(byText.keySet().toArray(String[]::new), reference))
+                .map(rows -> {
+                    Map<String, Allocation> out = new HashMap<>(byText.size() * 2);
+                    for (Row row : rows) {
+                        String text = row.getString("labels");
+                        Identity identity = Identity.of(NumericIdentity.of(row.getInteger("id")), byText.get(text));
+                        boolean created = row.getBoolean("created");
+                        if (created) {
+                            changes.putIdentity(identity.toRecord());
+                        }
+                        out.put(text, new Allocation(identity, created));
                     }
-                    return new Allocation(identity, created);
+                    if (out.size() != byText.size()) {
+                        throw new IllegalStateException("allocate_identities answered " + out.size() + " of " + byText.size() + " label sets");
+                    }
+                    return out;
                 });
     }
 
+    /** The identity with this number, with its use; null when there is none. */
     public Uni<Identity> find(int id) {
-        return IdentityEntity.<IdentityEntity>findById(id).map(entity -> entity == null ? null : Identity.of(entity));
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM identity AS i WHERE i.id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
+    }
+
+    /** The identity of exactly these identity-relevant labels, with its use; null when they have none. Allocates nothing. */
+    public Uni<Identity> lookup(Labels relevant) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM identity AS i WHERE i.labels = $1")
+                .execute(Tuple.of(IdentityLabels.canonical(relevant)))
+                .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
+    }
+
+    private static Identity read(Row row) {
+        return Identity.of(row.getInteger("id"), row.getString("labels"))
+                .withUse(row.getLong("endpoints").intValue(), instant(row.getOffsetDateTime("unused_since")));
     }
 
     /**
@@ -90,24 +135,56 @@ public class IdentityAllocator {
      * and the number to continue after when more may follow.
      */
     public Uni<IdentityList> list(EndpointSelector selector, int limit, int after) {
-        return scan(selector, limit, after, new ArrayList<>());
+        return scan(selector, limit, after, new ArrayList<>()).chain(this::withUse);
     }
 
     private Uni<IdentityList> scan(EndpointSelector selector, int limit, int after, List<Identity> found) {
-        return IdentityEntity.<IdentityEntity>find("id > ?1", Sort.by("id"), after).range(0, SCAN_BATCH - 1).list()
-                .chain(batch -> {
-                    for (IdentityEntity entity : batch) {
-                        if (selector.matches(entity.labelSet())) {
+        return pool.preparedQuery("SELECT i.id, i.labels FROM identity AS i WHERE i.id > $1 ORDER BY i.id LIMIT $2")
+                .execute(Tuple.of(after, SCAN_BATCH))
+                .chain(rows -> {
+                    int last = after;
+                    for (Row row : rows) {
+                        last = row.getInteger("id");
+                        Identity identity = Identity.of(last, row.getString("labels"));
+                        if (selector.matches(Labels.parse(identity.labels()))) {
                             if (found.size() == limit) { // one more match: there is a next page
                                 return Uni.createFrom().item(new IdentityList(found, Integer.toString(found.getLast().id())));
                             }
-                            found.add(Identity.of(entity));
+                            found.add(identity);
                         }
                     }
-                    if (batch.size() < SCAN_BATCH) {
+                    if (rows.size() < SCAN_BATCH) {
                         return Uni.createFrom().item(new IdentityList(found, null));
                     }
-                    return scan(selector, limit, batch.getLast().id, found);
+                    return scan(selector, limit, last, found);
                 });
+    }
+
+    /** The page with each identity's use, read in one query. */
+    private Uni<IdentityList> withUse(IdentityList page) {
+        if (page.items().isEmpty()) {
+            return Uni.createFrom().item(page);
+        }
+        Integer[] ids = page.items().stream().map(Identity::id).toArray(Integer[]::new);
+        return pool.preparedQuery("SELECT i.id, i.unused_since, (SELECT count(*) FROM endpoint AS e WHERE e.identity_id = i.id) AS endpoints "
+                        + "FROM identity AS i WHERE i.id = ANY ($1)")
+                .execute(Tuple.of(ids))
+                .map(rows -> {
+                    Map<Integer, Row> byId = new HashMap<>();
+                    rows.forEach(row -> byId.put(row.getInteger("id"), row));
+                    List<Identity> items = new ArrayList<>(page.items().size());
+                    for (Identity identity : page.items()) {
+                        Row row = byId.get(identity.id());
+                        if (row == null) {
+                            continue; // collected since the scan read it
+                        }
+                        items.add(identity.withUse(row.getLong("endpoints").intValue(), instant(row.getOffsetDateTime("unused_since"))));
+                    }
+                    return new IdentityList(items, page.continueToken());
+                });
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 }

@@ -3,11 +3,12 @@ package io.septum.identity.allocation;
 import io.septum.identity.distribution.BucketSource;
 import io.septum.model.kv.Buckets;
 import io.septum.model.kv.IdentityRecord;
-import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The identities bucket holds every identity row, reserved ones included. */
@@ -26,17 +27,16 @@ public class IdentityBucket implements BucketSource {
     }
 
     @Override
-    public Uni<Map<String, Object>> entries() {
-        return allocator.insertReserved()
-                .chain(() -> IdentityEntity.<IdentityEntity>listAll())
-                .map(IdentityBucket::byKey);
-    }
-
-    private static Map<String, Object> byKey(List<IdentityEntity> rows) {
-        Map<String, Object> entries = new LinkedHashMap<>();
-        for (IdentityEntity row : rows) {
-            entries.put(IdentityRecord.key(row.id), Identity.of(row).toRecord());
-        }
-        return entries;
+    public Uni<Map<String, Object>> entries(SqlConnection connection) {
+        return allocator.insertReserved(connection)
+                .chain(() -> connection.query("SELECT id, labels FROM identity ORDER BY id").execute())
+                .map(rows -> {
+                    Map<String, Object> entries = new LinkedHashMap<>();
+                    for (Row row : rows) {
+                        Identity identity = Identity.of(row.getInteger("id"), row.getString("labels"));
+                        entries.put(IdentityRecord.key(identity.id()), identity.toRecord());
+                    }
+                    return entries;
+                });
     }
 }

@@ -1,6 +1,9 @@
 package io.septum.identity.allocation;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
 
 @ConfigMapping(prefix = "septum.identity")
 public interface IdentityConfig {
@@ -12,4 +15,52 @@ public interface IdentityConfig {
      * therefore cannot contain a comma (label keys never do).
      */
     String labelRules();
+
+    AllocationConfig allocation();
+
+    LeaseConfig lease();
+
+    CollectionConfig gc();
+
+    /** How POST /v1/identities is answered: concurrent requests share transactions; known sets come from memory. */
+    interface AllocationConfig {
+        /** At most this many label sets in one allocation transaction. */
+        @WithDefault("512")
+        int maxBatch();
+
+        /** At most this many allocation transactions at once (each holds one database connection). */
+        @WithDefault("4")
+        int maxInFlight();
+
+        /** How long a set this replica allocated is answered from memory; 0 switches the memory off. */
+        @WithDefault("10s")
+        Duration cacheTtl();
+    }
+
+    interface LeaseConfig {
+        /**
+         * An endpoint is removed when its node has not renewed its lease for this long and the endpoint was not
+         * registered (PUT) within it either. Enforcers renew every third of it.
+         */
+        @WithDefault("30s")
+        Duration duration();
+    }
+
+    interface CollectionConfig {
+        /** Whether this replica runs collection passes (expired endpoints, unused identities) on its own. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Time between two collection passes. */
+        @WithDefault("2s")
+        Duration interval();
+
+        /** How long an identity no endpoint refers to stays before it is collected (the memory ttl is added). */
+        @WithDefault("5m")
+        Duration grace();
+
+        /** Rows one transaction of a pass handles at most; a pass continues while there is more. */
+        @WithDefault("1000")
+        int batch();
+    }
 }

@@ -9,6 +9,8 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -24,7 +26,12 @@ public class IdentityLabelFilter {
     private record Rule(boolean keep, Pattern key) {
     }
 
+    /** Beyond this many remembered keys the memory starts over (keys are few in practice: one per label name). */
+    private static final int MAX_REMEMBERED = 10_000;
+
     private final List<Rule> rules;
+    /** The decision for each key seen: allocation asks for every label of every request. */
+    private final Map<String, Boolean> decided = new ConcurrentHashMap<>();
 
     @Inject
     IdentityLabelFilter(IdentityConfig config) {
@@ -51,6 +58,19 @@ public class IdentityLabelFilter {
 
     /** Whether a k8s label with this key counts for identity. */
     public boolean keeps(String key) {
+        Boolean known = decided.get(key);
+        if (known != null) {
+            return known;
+        }
+        if (decided.size() >= MAX_REMEMBERED) {
+            decided.clear();
+        }
+        boolean keep = decide(key);
+        decided.put(key, keep);
+        return keep;
+    }
+
+    private boolean decide(String key) {
         for (Rule rule : rules) {
             if (rule.key.matcher(key).matches()) {
                 return rule.keep;

@@ -1,10 +1,8 @@
 package io.septum.identity.allocation;
 
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.septum.identity.api.FieldProblems;
 import io.septum.identity.api.IdentityApi;
 import io.septum.identity.api.Operation;
-import io.septum.identity.distribution.BucketTransactions;
 import io.septum.model.identity.ReservedIdentity;
 import io.septum.model.labels.EndpointSelector;
 import io.septum.model.labels.Labels;
@@ -26,6 +24,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 @Path("/v1/identities")
 @Produces(MediaType.APPLICATION_JSON)
@@ -33,15 +32,17 @@ import java.util.Arrays;
 @Tag(name = "identities")
 public class IdentityResource {
 
-    static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = 1000;
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
 
     private final IdentityAllocator allocator;
-    private final BucketTransactions transactions;
+    private final AllocationBatcher batcher;
+    private final KnownIdentities known;
 
-    public IdentityResource(IdentityAllocator allocator, BucketTransactions transactions) {
+    public IdentityResource(IdentityAllocator allocator, AllocationBatcher batcher, KnownIdentities known) {
         this.allocator = allocator;
-        this.transactions = transactions;
+        this.batcher = batcher;
+        this.known = known;
     }
 
     @POST
@@ -56,8 +57,36 @@ public class IdentityResource {
             FieldProblems problems = new FieldProblems();
             Labels labels = LabelTexts.read("labels", request == null ? null : request.labels(), problems);
             problems.throwIfAny();
-            return transactions.run(changes -> allocator.allocate(labels, changes))
+            Labels relevant = allocator.relevant(labels);
+            Optional<ReservedIdentity> reserved = IdentityAllocator.reserved(relevant);
+            if (reserved.isPresent()) {
+                return Uni.createFrom().item(RestResponse.ok(Identity.of(reserved.get())));
+            }
+            Identity remembered = known.get(IdentityLabels.canonical(relevant));
+            if (remembered != null) {
+                return Uni.createFrom().item(RestResponse.ok(remembered));
+            }
+            return batcher.allocate(relevant)
                     .map(a -> RestResponse.status(a.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, a.identity()));
+        });
+    }
+
+    @GET
+    @Path("lookup")
+    @APIResponse(responseCode = "200", description = "The identity of the label set",
+            content = @Content(schema = @Schema(implementation = Identity.class)))
+    @APIResponse(responseCode = "400", ref = IdentityApi.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = IdentityApi.NOT_FOUND)
+    public Uni<Identity> lookupIdentity(
+            @RestQuery @Parameter(description = "Label texts source:key=value, separated by commas", required = true)
+            String labels) {
+        return Operation.find("look up identity", "identity of labels " + labels, () -> {
+            FieldProblems problems = new FieldProblems();
+            Labels set = LabelTexts.read("labels", labels == null || labels.isEmpty() ? null : Arrays.asList(labels.split(",", -1)), problems);
+            problems.throwIfAny();
+            Labels relevant = allocator.relevant(set);
+            Optional<ReservedIdentity> reserved = IdentityAllocator.reserved(relevant);
+            return reserved.isPresent() ? Uni.createFrom().item(Identity.of(reserved.get())) : allocator.lookup(relevant);
         });
     }
 
@@ -65,7 +94,6 @@ public class IdentityResource {
     @APIResponse(responseCode = "200", description = "One page of identities",
             content = @Content(schema = @Schema(implementation = IdentityList.class)))
     @APIResponse(responseCode = "400", ref = IdentityApi.BAD_REQUEST)
-    @WithSession
     public Uni<IdentityList> listIdentities(
             @RestQuery @Parameter(description = "Kubernetes-style label selector over qualified label keys, e.g. k8s:app=web")
             String selector,
@@ -76,8 +104,8 @@ public class IdentityResource {
         return Operation.run("list identities", () -> {
             FieldProblems problems = new FieldProblems();
             EndpointSelector parsed = SelectorQuery.parse("selector", selector, problems);
-            int pageSize = integer("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT, problems);
-            int after = integer("continue", continueToken, 0, 0, Integer.MAX_VALUE, problems);
+            int pageSize = problems.integer("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
+            int after = problems.integer("continue", continueToken, 0, 0, Integer.MAX_VALUE);
             problems.throwIfAny();
             return allocator.list(parsed, pageSize, after);
         });
@@ -96,24 +124,7 @@ public class IdentityResource {
     @APIResponse(responseCode = "200", description = "The identity",
             content = @Content(schema = @Schema(implementation = Identity.class)))
     @APIResponse(responseCode = "404", ref = IdentityApi.NOT_FOUND)
-    @WithSession
     public Uni<Identity> getIdentity(@RestPath int id) {
         return Operation.find("get identity " + id, "identity " + id, () -> allocator.find(id));
-    }
-
-    private static int integer(String path, String text, int absent, int min, int max, FieldProblems problems) {
-        if (text == null || text.isEmpty()) {
-            return absent;
-        }
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        problems.add(path, "'" + text + "' must be an integer between " + min + " and " + max);
-        return absent;
     }
 }

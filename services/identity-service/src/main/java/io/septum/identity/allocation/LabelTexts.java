@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +23,9 @@ final class LabelTexts {
 
     private static final String RESERVED_NAMES = Arrays.stream(ReservedIdentity.values())
             .map(ReservedIdentity::entityName).collect(Collectors.joining(", "));
+
+    private static final int MAX_REMEMBERED_KEYS = 10_000;
+    private static final Map<String, List<String>> KEY_PROBLEMS = new ConcurrentHashMap<>();
 
     private LabelTexts() {
     }
@@ -68,12 +72,27 @@ final class LabelTexts {
             return null;
         }
         int before = problems.size();
-        if (!FieldCursor.isDnsLabel(label.source())) {
-            problems.add(at, "source '" + label.source() + "' is invalid: must be a DNS label such as k8s");
-        }
-        FieldCursor.labelKeyProblem(label.key()).ifPresent(problem -> problems.add(at, problem));
+        keyProblems(label).forEach(problem -> problems.add(at, problem));
         FieldCursor.labelValueProblem(label.value()).ifPresent(problem -> problems.add(at, problem));
         return problems.size() == before ? label : null;
+    }
+
+    /** What is wrong with the label's source and key, remembered per qualified key: keys repeat, values vary. */
+    private static List<String> keyProblems(Label label) {
+        List<String> known = KEY_PROBLEMS.get(label.qualifiedKey());
+        if (known != null) {
+            return known;
+        }
+        List<String> found = new ArrayList<>(2);
+        if (!FieldCursor.isDnsLabel(label.source())) {
+            found.add("source '" + label.source() + "' is invalid: must be a DNS label such as k8s");
+        }
+        FieldCursor.labelKeyProblem(label.key()).ifPresent(found::add);
+        if (KEY_PROBLEMS.size() >= MAX_REMEMBERED_KEYS) {
+            KEY_PROBLEMS.clear();
+        }
+        KEY_PROBLEMS.put(label.qualifiedKey(), List.copyOf(found));
+        return found;
     }
 
     private static void checkReserved(List<Label> labels, List<String> paths, FieldProblems problems) {

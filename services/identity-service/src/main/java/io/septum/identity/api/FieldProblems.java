@@ -43,6 +43,23 @@ public final class FieldProblems {
         return true;
     }
 
+    /** An integer query parameter between min and max; {@code absent} when not given (or wrong, recorded). */
+    public int integer(String path, String text, int absent, int min, int max) {
+        if (text == null || text.isEmpty()) {
+            return absent;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // recorded below
+        }
+        add(path, "'" + text + "' must be an integer between " + min + " and " + max);
+        return absent;
+    }
+
     /** A namespace name: an RFC 1123 DNS label. */
     public void dnsLabel(String path, String value) {
         if (required(path, value) && !FieldCursor.isDnsLabel(value)) {

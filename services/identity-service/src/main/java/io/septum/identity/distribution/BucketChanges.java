@@ -33,6 +33,11 @@ public final class BucketChanges {
         return this;
     }
 
+    public BucketChanges deleteIdentity(int id) {
+        changes.add(new Delete(Buckets.IDENTITIES, IdentityRecord.key(id)));
+        return this;
+    }
+
     public BucketChanges putIpcache(IpcacheRecord entry) {
         changes.add(new Put(Buckets.IPCACHE, IpcacheRecord.key(entry.prefix()), entry));
         return this;

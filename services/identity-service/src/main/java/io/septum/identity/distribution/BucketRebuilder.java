@@ -1,16 +1,15 @@
 package io.septum.identity.distribution;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -33,10 +32,11 @@ public class BucketRebuilder {
 
     private static final Logger LOG = Logger.getLogger(BucketRebuilder.class);
     private static final long RETRY_SECONDS = 5;
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
     private final NatsConnection nats;
     private final BucketWriter writer;
-    private final BucketWriteLock lock;
+    private final Pool pool;
     private final Instance<BucketSource> sources;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("bucket-rebuild").daemon().factory());
@@ -45,10 +45,10 @@ public class BucketRebuilder {
     private volatile Instant syncedAt;
     private volatile String problem;
 
-    public BucketRebuilder(NatsConnection nats, BucketWriter writer, BucketWriteLock lock, Instance<BucketSource> sources) {
+    public BucketRebuilder(NatsConnection nats, BucketWriter writer, Pool pool, Instance<BucketSource> sources) {
         this.nats = nats;
         this.writer = writer;
-        this.lock = lock;
+        this.pool = pool;
         this.sources = sources;
     }
 
@@ -93,7 +93,7 @@ public class BucketRebuilder {
             return; // the next connect requests a rebuild
         }
         try {
-            List<BucketWriter.BucketReport> reports = VertxContextSupport.subscribeAndAwait(this::rebuild);
+            List<BucketWriter.BucketReport> reports = rebuild();
             problem = null;
             synchronized (this) {
                 if (queued == null) { // else the next rebuild is due already
@@ -118,17 +118,27 @@ public class BucketRebuilder {
         }
     }
 
-    private Uni<List<BucketWriter.BucketReport>> rebuild() {
-        return Panache.withTransaction(() -> lock.exclusive()
+    /** Reads every source and rewrites the buckets in one transaction holding the bucket lock exclusively. Blocks. */
+    private List<BucketWriter.BucketReport> rebuild() {
+        SqlConnection connection = pool.getConnection().await().atMost(STEP_TIMEOUT);
+        try {
+            connection.query(BucketTransactions.BEGIN_EXCLUSIVE).execute().await().atMost(STEP_TIMEOUT);
+            try {
+                Map<String, Map<String, Object>> desired = new LinkedHashMap<>();
                 // by bucket name: "identities" before "ipcache", so an identity is in place before entries that use it
-                .chain(() -> Multi.createFrom().iterable(sources.stream().sorted(Comparator.comparing(BucketSource::bucket)).toList())
-                        .onItem().transformToUniAndConcatenate(source -> source.entries().map(entries -> Map.entry(source.bucket(), entries)))
-                        .collect().asList())
-                .chain(buckets -> {
-                    Map<String, Map<String, Object>> desired = new LinkedHashMap<>();
-                    buckets.forEach(b -> desired.put(b.getKey(), b.getValue()));
-                    return writer.reconcile(desired);
-                }));
+                for (BucketSource source : sources.stream().sorted(Comparator.comparing(BucketSource::bucket)).toList()) {
+                    desired.put(source.bucket(), source.entries(connection).await().atMost(STEP_TIMEOUT));
+                }
+                List<BucketWriter.BucketReport> reports = writer.reconcile(desired);
+                connection.query("COMMIT").execute().await().atMost(STEP_TIMEOUT);
+                return reports;
+            } catch (RuntimeException e) {
+                connection.query("ROLLBACK").execute().onFailure().recoverWithNull().await().atMost(STEP_TIMEOUT);
+                throw e;
+            }
+        } finally {
+            connection.close().await().atMost(STEP_TIMEOUT);
+        }
     }
 
     @PreDestroy

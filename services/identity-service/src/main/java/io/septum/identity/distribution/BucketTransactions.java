@@ -1,34 +1,60 @@
 package io.septum.identity.distribution;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.function.Function;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
- * How every change reaches PostgreSQL and the buckets together: one transaction holds the shared
- * {@link BucketWriteLock}, makes its row changes, collects the bucket changes they imply, and writes those to NATS
- * before it commits (row changes flushed first, so a row PostgreSQL refuses never reaches a bucket). A caller that gets a response can therefore read its change from the buckets; a bucket write
- * that fails rolls the rows back (503). Row locks taken inside serialize writers of the same rows, so their bucket
- * writes reach NATS in commit order.
+ * How every change reaches PostgreSQL and the buckets together: one transaction holds the shared bucket lock, makes
+ * its row changes, collects the bucket changes they imply, and writes those to NATS before it commits. A caller that
+ * gets a response can therefore read its change from the buckets; a bucket write that fails rolls the rows back (503).
+ * Row locks taken inside serialize writers of the same rows, so their bucket writes reach NATS in commit order.
+ *
+ * <p>The bucket lock is a PostgreSQL advisory lock shared by every replica: writers hold it shared, a rebuild holds
+ * it exclusively while it reads the rows and rewrites the buckets. Without it a rebuild could read a row, a writer
+ * change it and write the bucket, and the rebuild then put back the old value (or delete a key just added). It is
+ * taken by the statement that begins the transaction, so it is always the transaction's first lock, and released on
+ * commit or rollback.
  */
 @ApplicationScoped
 public class BucketTransactions {
 
-    private final BucketWriteLock lock;
+    /** An arbitrary number that only this service uses as advisory lock key. */
+    static final long KEY = 0x5345_5054_4944L;
+    private static final String BEGIN_SHARED = "BEGIN; SELECT pg_advisory_xact_lock_shared(" + KEY + ")";
+    static final String BEGIN_EXCLUSIVE = "BEGIN; SELECT pg_advisory_xact_lock(" + KEY + ")";
+
+    private final Pool pool;
     private final BucketWriter writer;
 
-    public BucketTransactions(BucketWriteLock lock, BucketWriter writer) {
-        this.lock = lock;
+    public BucketTransactions(Pool pool, BucketWriter writer) {
+        this.pool = pool;
         this.writer = writer;
     }
 
-    public <T> Uni<T> run(Function<BucketChanges, Uni<T>> work) {
-        BucketChanges changes = new BucketChanges();
-        return Panache.withTransaction(() -> lock.shared()
-                .chain(() -> work.apply(changes))
-                .call(Panache::flush) // constraint violations surface here, before any bucket is written
-                .call(() -> writer.apply(changes)));
+    /**
+     * Runs {@code work} in a transaction holding the shared bucket lock; the bucket changes it collects are written,
+     * in order, after it succeeds and before the commit. Any failure rolls everything back.
+     */
+    public <T> Uni<T> run(BiFunction<SqlConnection, BucketChanges, Uni<T>> work) {
+        return pool.withConnection(connection -> {
+            BucketChanges changes = new BucketChanges();
+            return inTransaction(connection, BEGIN_SHARED, () -> work.apply(connection, changes).call(() -> writer.apply(changes)));
+        });
+    }
+
+    /**
+     * Runs {@code work} between {@code begin} (BEGIN and whatever locks the transaction starts with) and COMMIT, or
+     * ROLLBACK when anything fails; one round trip each, so that a short transaction costs little more than its work.
+     */
+    private static <T> Uni<T> inTransaction(SqlConnection connection, String begin, Supplier<Uni<T>> work) {
+        return connection.query(begin).execute()
+                .chain(begun -> work.get())
+                .call(() -> connection.query("COMMIT").execute())
+                .onFailure().call(() -> connection.query("ROLLBACK").execute().onFailure().recoverWithNull());
     }
 }

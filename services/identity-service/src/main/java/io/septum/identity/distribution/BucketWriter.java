@@ -1,16 +1,22 @@
 package io.septum.identity.distribution;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
+import io.nats.client.PublishOptions;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueWatchOption;
 import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
+import io.nats.client.impl.Headers;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -19,14 +25,22 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Writes the buckets. jnats blocks, so every call runs on a worker thread and the result comes back on the
- * caller's Vert.x context (where its Hibernate Reactive session lives). Values are JSON of the septum-model records.
+ * Writes the buckets. A key-value write is a JetStream publish to the bucket's subject ({@code $KV.<bucket>.<key>},
+ * a delete carries the {@code KV-Operation: DEL} header, exactly what jnats' KeyValue sends); the writes of one
+ * change list are published back to back and their acknowledgements awaited together, so a transaction with many
+ * writes costs one round trip to NATS, not one per key. One connection publishes in order and the bucket's stream
+ * stores in order, so watchers see the writes of a list in the order given. Values are JSON of the septum-model
+ * records.
  */
 @ApplicationScoped
 public class BucketWriter {
@@ -35,16 +49,17 @@ public class BucketWriter {
     public record BucketReport(String bucket, int entries, int written, int deleted) {
     }
 
+    /** Writes awaited at once while a rebuild rewrites a bucket: bounds what is outstanding on the connection. */
+    private static final int REBUILD_CHUNK = 2000;
+
     private final NatsConnection nats;
     private final ObjectMapper json;
-    private final Vertx vertx;
-    private final Map<String, KeyValue> handles = new ConcurrentHashMap<>();
+    private final Map<String, PublishOptions> options = new ConcurrentHashMap<>();
     private final List<Runnable> onFailure = new CopyOnWriteArrayList<>();
 
-    public BucketWriter(NatsConnection nats, ObjectMapper json, Vertx vertx) {
+    public BucketWriter(NatsConnection nats, ObjectMapper json) {
         this.nats = nats;
         this.json = json;
-        this.vertx = vertx;
     }
 
     /** Runs after a bucket write failed (the bucket may be gone: the rebuild creates it again). */
@@ -52,85 +67,125 @@ public class BucketWriter {
         onFailure.add(action);
     }
 
-    /** Writes the changes, in order; fails with {@link DistributionException} at the first that NATS refuses. */
+    /**
+     * Writes the changes, in order; fails with {@link DistributionException} naming the first write NATS refused (or did
+     * not acknowledge within the request timeout). Completes on the caller's Vert.x context, if it has one.
+     */
     public Uni<Void> apply(BucketChanges changes) {
         if (changes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<BucketChanges.Change> list = changes.list();
-        return vertx.executeBlocking(() -> {
-            for (BucketChanges.Change change : list) {
-                write(change);
-            }
-            return null;
-        }, false);
+        return Uni.createFrom().deferred(() -> {
+            Context context = Vertx.currentContext();
+            Uni<Void> written = Uni.createFrom().completionStage(() -> publish(changes.list()));
+            return context == null ? written : written.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        });
     }
 
-    private void write(BucketChanges.Change change) {
+    /** Publishes every change and completes when all are acknowledged, or fails naming the first that was not. */
+    private CompletableFuture<Void> publish(List<BucketChanges.Change> list) {
+        List<CompletableFuture<PublishAck>> acks = new ArrayList<>(list.size());
         try {
-            KeyValue kv = handle(change.bucket());
-            switch (change) {
-                case BucketChanges.Put put -> kv.put(put.key(), json.writeValueAsBytes(put.value()));
-                case BucketChanges.Delete delete -> kv.delete(delete.key());
+            JetStream jetStream = nats.jetStream();
+            for (BucketChanges.Change change : list) {
+                acks.add(switch (change) {
+                    case BucketChanges.Put put -> jetStream.publishAsync(subject(put), null, value(put), options(put.bucket()));
+                    case BucketChanges.Delete delete -> jetStream.publishAsync(subject(delete), deleteHeaders(), null, options(delete.bucket()));
+                });
             }
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            handles.remove(change.bucket());
-            onFailure.forEach(Runnable::run);
-            String what = change instanceof BucketChanges.Put ? "put" : "delete";
-            throw new DistributionException(what + " " + change.bucket() + " key " + change.key() + " on NATS "
-                    + nats.url() + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            acks.add(CompletableFuture.failedFuture(e));
+        }
+        long timeout = nats.requestTimeout().toMillis();
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                .orTimeout(timeout, TimeUnit.MILLISECONDS)
+                .handle((done, failure) -> {
+                    if (failure == null) {
+                        return null;
+                    }
+                    onFailure.forEach(Runnable::run);
+                    for (int i = 0; i < acks.size(); i++) {
+                        CompletableFuture<PublishAck> ack = acks.get(i);
+                        if (ack.isCompletedExceptionally() || !ack.isDone()) {
+                            String what = i < list.size() ? describe(list.get(i)) : "write to the buckets";
+                            Throwable cause = ack.isDone() ? ack.exceptionNow() : new TimeoutException("no acknowledgement within " + timeout + " ms");
+                            throw new DistributionException(what + " on NATS " + nats.url() + ": " + message(cause), cause);
+                        }
+                    }
+                    throw new DistributionException("write to the buckets on NATS " + nats.url() + ": " + message(failure), failure);
+                });
+    }
+
+    private static String subject(BucketChanges.Change change) {
+        return "$KV." + change.bucket() + "." + change.key();
+    }
+
+    /** A fresh header set per delete: jnats adds the publish options' expectations to it. */
+    private static Headers deleteHeaders() {
+        return new Headers().put("KV-Operation", "DEL");
+    }
+
+    private byte[] value(BucketChanges.Put put) {
+        try {
+            return json.writeValueAsBytes(put.value());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("serialize " + put.bucket() + " key " + put.key() + ": " + e.getOriginalMessage(), e);
         }
     }
 
-    private KeyValue handle(String bucket) throws IOException {
-        KeyValue kv = handles.get(bucket);
-        if (kv == null) {
-            kv = nats.keyValue(bucket);
-            handles.put(bucket, kv);
-        }
-        return kv;
+    /** Only the bucket's own stream may take the write: a missing bucket fails it instead of losing it. */
+    private PublishOptions options(String bucket) {
+        return options.computeIfAbsent(bucket, b -> PublishOptions.builder().expectedStream("KV_" + b).build());
+    }
+
+    private static String describe(BucketChanges.Change change) {
+        return (change instanceof BucketChanges.Put ? "put " : "delete ") + change.bucket() + " key " + change.key();
+    }
+
+    private static String message(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException || failure instanceof ExecutionException ? failure.getCause() : failure;
+        return cause == null ? String.valueOf(failure) : cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }
 
     /**
      * Makes each bucket hold exactly {@code desired} (bucket → key → record): creates missing buckets, puts what is
-     * missing or different, deletes keys that have no record. Entries already right are left alone, so watchers
-     * see no change for them.
+     * missing or different, deletes keys that have no record. Entries already right are left alone, so watchers see no
+     * change for them. Blocks: runs on the rebuild's own thread.
      */
-    public Uni<List<BucketReport>> reconcile(Map<String, Map<String, Object>> desired) {
-        return vertx.executeBlocking(() -> {
-            List<BucketReport> reports = new ArrayList<>();
-            for (var bucket : desired.entrySet()) {
-                reports.add(reconcile(bucket.getKey(), bucket.getValue()));
-            }
-            return reports;
-        }, false);
+    public List<BucketReport> reconcile(Map<String, Map<String, Object>> desired) {
+        List<BucketReport> reports = new ArrayList<>();
+        for (var bucket : desired.entrySet()) {
+            reports.add(reconcile(bucket.getKey(), bucket.getValue()));
+        }
+        return reports;
     }
 
     private BucketReport reconcile(String bucket, Map<String, Object> desired) {
         String operation = "rebuild bucket " + bucket + " on NATS " + nats.url();
         try {
-            handles.remove(bucket);
             ensureBucket(bucket);
-            KeyValue kv = handle(bucket);
-            Map<String, byte[]> current = readAll(kv);
-            int written = 0;
+            Map<String, byte[]> current = readAll(nats.keyValue(bucket));
+            List<BucketChanges.Change> writes = new ArrayList<>();
             for (var entry : desired.entrySet()) {
                 byte[] value = json.writeValueAsBytes(entry.getValue());
                 if (!Arrays.equals(current.get(entry.getKey()), value)) {
-                    kv.put(entry.getKey(), value);
-                    written++;
+                    writes.add(new BucketChanges.Put(bucket, entry.getKey(), entry.getValue()));
                 }
             }
-            int deleted = 0;
+            int written = writes.size();
             for (String key : current.keySet()) {
                 if (!desired.containsKey(key)) {
-                    kv.delete(key);
-                    deleted++;
+                    writes.add(new BucketChanges.Delete(bucket, key));
                 }
             }
-            return new BucketReport(bucket, desired.size(), written, deleted);
+            for (int from = 0; from < writes.size(); from += REBUILD_CHUNK) {
+                publish(writes.subList(from, Math.min(writes.size(), from + REBUILD_CHUNK))).get();
+            }
+            return new BucketReport(bucket, desired.size(), written, writes.size() - written);
         } catch (IOException | JetStreamApiException e) {
             throw new DistributionException(operation + ": " + e.getMessage(), e);
+        } catch (ExecutionException e) {
+            throw new DistributionException(operation + ": " + message(e), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DistributionException(operation + ": interrupted", e);
@@ -159,7 +214,7 @@ public class BucketWriter {
     }
 
     /** The current value of every key, from one watch that ends when it has delivered the bucket's contents. */
-    private Map<String, byte[]> readAll(KeyValue kv) throws IOException, JetStreamApiException, InterruptedException {
+    private static Map<String, byte[]> readAll(KeyValue kv) throws IOException, JetStreamApiException, InterruptedException {
         Map<String, byte[]> values = new HashMap<>();
         CountDownLatch done = new CountDownLatch(1);
         KeyValueWatcher watcher = new KeyValueWatcher() {
@@ -177,8 +232,8 @@ public class BucketWriter {
         };
         var watch = kv.watchAll(watcher, KeyValueWatchOption.IGNORE_DELETE);
         try {
-            if (!done.await(30, TimeUnit.SECONDS)) {
-                throw new IOException("reading bucket " + kv.getBucketName() + " did not finish within 30 s");
+            if (!done.await(60, TimeUnit.SECONDS)) {
+                throw new IOException("reading bucket " + kv.getBucketName() + " did not finish within 60 s");
             }
         } finally {
             watch.unsubscribe();

@@ -2,6 +2,7 @@ package io.septum.identity.distribution;
 
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
+import io.nats.client.JetStream;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueOptions;
@@ -31,6 +32,10 @@ public class NatsConnection {
     private final NatsConfig config;
     private final List<Runnable> onConnected = new CopyOnWriteArrayList<>();
     private volatile Connection connection;
+    private volatile JetStreamOf jetStream;
+
+    private record JetStreamOf(Connection connection, JetStream jetStream) {
+    }
 
     public NatsConnection(NatsConfig config) throws InterruptedException {
         this.config = config;
@@ -87,8 +92,27 @@ public class NatsConnection {
     }
 
     public KeyValue keyValue(String bucket) throws IOException {
-        JetStreamOptions jetStream = JetStreamOptions.builder().requestTimeout(config.requestTimeout()).build();
-        return connection().keyValue(bucket, KeyValueOptions.builder().jetStreamOptions(jetStream).build());
+        return connection().keyValue(bucket, KeyValueOptions.builder().jetStreamOptions(jetStreamOptions()).build());
+    }
+
+    /** The JetStream context of the connection (made once per connection: the bucket writes of every request use it). */
+    public JetStream jetStream() throws IOException {
+        Connection c = connection();
+        JetStreamOf current = jetStream;
+        if (current == null || current.connection != c) {
+            current = new JetStreamOf(c, c.jetStream(jetStreamOptions()));
+            jetStream = current;
+        }
+        return current.jetStream;
+    }
+
+    /** How long one JetStream request (a bucket write) may take. */
+    public Duration requestTimeout() {
+        return config.requestTimeout();
+    }
+
+    private JetStreamOptions jetStreamOptions() {
+        return JetStreamOptions.builder().requestTimeout(config.requestTimeout()).build();
     }
 
     @PreDestroy

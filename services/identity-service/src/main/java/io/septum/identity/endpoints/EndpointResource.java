@@ -1,6 +1,7 @@
 package io.septum.identity.endpoints;
 
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.septum.identity.allocation.IdentityResource;
+import io.septum.identity.api.FieldProblems;
 import io.septum.identity.api.IdentityApi;
 import io.septum.identity.api.Operation;
 import io.smallrye.mutiny.Uni;
@@ -11,8 +12,10 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
@@ -31,11 +34,25 @@ public class EndpointResource {
     }
 
     @GET
-    @WithSession
-    @APIResponse(responseCode = "200", description = "The endpoints",
+    @APIResponse(responseCode = "200", description = "One page of endpoints",
             content = @Content(schema = @Schema(implementation = EndpointList.class)))
-    public Uni<EndpointList> listEndpoints(@RestQuery String node) {
-        return Operation.run("list endpoints", () -> registry.list(node == null || node.isEmpty() ? null : node).map(EndpointList::new));
+    @APIResponse(responseCode = "400", ref = IdentityApi.BAD_REQUEST)
+    public Uni<EndpointList> listEndpoints(
+            @RestQuery @Parameter(description = "Only the endpoints of this node") String node,
+            @RestQuery @Parameter(description = "Page size, 1–1000", schema = @Schema(type = SchemaType.INTEGER, format = "int32", defaultValue = "100"))
+            String limit,
+            @RestQuery("continue") @Parameter(description = "The continue token of the previous page")
+            String continueToken) {
+        return Operation.run("list endpoints", () -> {
+            FieldProblems problems = new FieldProblems();
+            int pageSize = problems.integer("limit", limit, IdentityResource.DEFAULT_LIMIT, 1, IdentityResource.MAX_LIMIT);
+            String after = continueToken == null || continueToken.isEmpty() ? null : continueToken;
+            if (after != null && after.indexOf('/') < 1) {
+                problems.add("continue", "'" + after + "' is not a continue token (namespace/pod)");
+            }
+            problems.throwIfAny();
+            return registry.list(node == null || node.isEmpty() ? null : node, pageSize, after);
+        });
     }
 
     @PUT
@@ -53,7 +70,6 @@ public class EndpointResource {
 
     @GET
     @Path("{namespace}/{pod}")
-    @WithSession
     @APIResponse(responseCode = "200", description = "The endpoint",
             content = @Content(schema = @Schema(implementation = Endpoint.class)))
     @APIResponse(responseCode = "404", ref = IdentityApi.NOT_FOUND)

@@ -4,6 +4,8 @@ import io.septum.identity.distribution.BucketSource;
 import io.septum.model.kv.Buckets;
 import io.septum.model.kv.IpcacheRecord;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
@@ -19,14 +21,17 @@ public class IpcacheBucket implements BucketSource {
     }
 
     @Override
-    public Uni<Map<String, Object>> entries() {
-        return EndpointEntity.<EndpointEntity>listAll().map(endpoints -> {
-            Map<String, Object> entries = new LinkedHashMap<>();
-            for (EndpointEntity e : endpoints) {
-                IpcacheRecord record = e.ipcacheRecord(e.identity.id); // the id of a lazy reference: no extra query
-                entries.put(IpcacheRecord.key(record.prefix()), record);
-            }
-            return entries;
-        });
+    public Uni<Map<String, Object>> entries(SqlConnection connection) {
+        return connection.query("SELECT namespace, pod, node, ip, named_ports, identity_id FROM endpoint ORDER BY id").execute()
+                .map(rows -> {
+                    Map<String, Object> entries = new LinkedHashMap<>();
+                    for (Row row : rows) {
+                        IpcacheRecord record = EndpointRegistry.ipcacheRecord(row.getString("ip"), row.getInteger("identity_id"),
+                                row.getString("node"), row.getString("namespace"), row.getString("pod"),
+                                NamedPortsJson.read(row.getString("named_ports")));
+                        entries.put(IpcacheRecord.key(record.prefix()), record);
+                    }
+                    return entries;
+                });
     }
 }

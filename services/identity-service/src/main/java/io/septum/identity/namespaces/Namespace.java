@@ -11,8 +11,4 @@ public record Namespace(@Schema(required = true) String name, @Schema(required =
     public Namespace {
         labels = new TreeMap<>(labels);
     }
-
-    static Namespace of(NamespaceEntity entity) {
-        return new Namespace(entity.name, entity.labels);
-    }
 }

@@ -2,18 +2,19 @@ package io.septum.identity.namespaces;
 
 import io.septum.identity.distribution.BucketChanges;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 import java.util.Map;
 
 /** What a namespace needs from the endpoints in it (implemented by the endpoints feature). */
 public interface NamespaceMembers {
 
-    /** How many endpoints the namespace has. */
-    Uni<Long> count(String namespace);
+    /** How many endpoints the namespace has, read in the caller's transaction. */
+    Uni<Long> count(SqlConnection transaction, String namespace);
 
     /**
      * Gives every endpoint of the namespace the identity its labels have with the namespace's new labels, adding the
      * bucket writes that implies to {@code changes}. Runs in the caller's transaction.
      */
-    Uni<Void> relabel(String namespace, Map<String, String> namespaceLabels, BucketChanges changes);
+    Uni<Void> relabel(SqlConnection transaction, String namespace, Map<String, String> namespaceLabels, BucketChanges changes);
 }

@@ -1,13 +1,16 @@
 package io.septum.identity.namespaces;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.panache.common.Sort;
 import io.septum.identity.api.ApiException;
 import io.septum.identity.distribution.BucketTransactions;
 import io.septum.model.identity.K8sIdentityLabels;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +21,14 @@ public class NamespaceRegistry {
 
     private final BucketTransactions transactions;
     private final NamespaceMembers members;
+    private final KnownNamespaces known;
+    private final Pool pool;
 
-    public NamespaceRegistry(BucketTransactions transactions, NamespaceMembers members) {
+    public NamespaceRegistry(BucketTransactions transactions, NamespaceMembers members, KnownNamespaces known, Pool pool) {
         this.transactions = transactions;
         this.members = members;
+        this.known = known;
+        this.pool = pool;
     }
 
     /** The labels Kubernetes would store: the given ones plus kubernetes.io/metadata.name=name. */
@@ -37,39 +44,60 @@ public class NamespaceRegistry {
      */
     public Uni<Namespace> put(String name, Map<String, String> labels) {
         Map<String, String> stored = withMetadataName(name, labels);
-        return transactions.run(changes -> NamespaceEntity.findForUpdate(name).chain(existing -> {
-            if (existing == null) {
-                NamespaceEntity created = new NamespaceEntity();
-                created.name = name;
-                created.labels = stored;
-                return created.persist().map(e -> Namespace.of(created));
-            }
-            if (existing.labels.equals(stored)) {
-                return Uni.createFrom().item(Namespace.of(existing));
-            }
-            existing.labels = stored;
-            return members.relabel(name, stored, changes).map(done -> Namespace.of(existing));
-        }));
+        JsonObject json = LabelsColumn.write(stored);
+        return transactions.run((connection, changes) -> connection
+                .preparedQuery("SELECT labels FROM namespace WHERE name = $1 FOR UPDATE").execute(Tuple.of(name))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return connection.preparedQuery("INSERT INTO namespace (name, labels) VALUES ($1, $2)")
+                                .execute(Tuple.of(name, json)).replaceWithVoid();
+                    }
+                    if (labels(rows.iterator().next()).equals(stored)) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return connection.preparedQuery("UPDATE namespace SET labels = $2 WHERE name = $1").execute(Tuple.of(name, json))
+                            .chain(() -> members.relabel(connection, name, stored, changes));
+                }))
+                .map(done -> {
+                    known.remember(name, stored);
+                    return new Namespace(name, stored);
+                });
     }
 
     public Uni<Namespace> find(String name) {
-        return NamespaceEntity.<NamespaceEntity>findById(name).map(e -> e == null ? null : Namespace.of(e));
+        return pool.preparedQuery("SELECT name, labels FROM namespace WHERE name = $1").execute(Tuple.of(name))
+                .map(rows -> rows.size() == 0 ? null : namespace(rows.iterator().next()));
     }
 
     public Uni<List<Namespace>> list() {
-        return NamespaceEntity.<NamespaceEntity>listAll(Sort.by("name")).map(all -> all.stream().map(Namespace::of).toList());
+        return pool.query("SELECT name, labels FROM namespace ORDER BY name").execute().map(rows -> {
+            List<Namespace> out = new ArrayList<>(rows.size());
+            rows.forEach(row -> out.add(namespace(row)));
+            return out;
+        });
     }
 
     /** Deletes an empty namespace; one with endpoints is a conflict (their identities depend on it). */
     public Uni<Void> delete(String name) {
-        return Panache.withTransaction(() -> NamespaceEntity.findForUpdate(name).chain(existing -> {
-            if (existing == null) {
-                return Uni.createFrom().failure(ApiException.notFound("namespace " + name + " does not exist"));
-            }
-            return members.count(name).chain(count -> count > 0
-                    ? Uni.createFrom().failure(ApiException.conflict("namespace " + name + " still has " + count
-                    + (count == 1 ? " endpoint" : " endpoints") + "; delete them first"))
-                    : existing.delete());
-        }));
+        return transactions.run((connection, changes) -> connection
+                .preparedQuery("SELECT name FROM namespace WHERE name = $1 FOR UPDATE").execute(Tuple.of(name))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().failure(ApiException.notFound("namespace " + name + " does not exist"));
+                    }
+                    return members.count(connection, name).chain(count -> count > 0
+                            ? Uni.createFrom().failure(ApiException.conflict("namespace " + name + " still has " + count
+                            + (count == 1 ? " endpoint" : " endpoints") + "; delete them first"))
+                            : connection.preparedQuery("DELETE FROM namespace WHERE name = $1").execute(Tuple.of(name)).replaceWithVoid());
+                }))
+                .invoke(() -> known.forget(name));
+    }
+
+    private static Namespace namespace(Row row) {
+        return new Namespace(row.getString("name"), labels(row));
+    }
+
+    private static Map<String, String> labels(Row row) {
+        return LabelsColumn.read(row.getJsonObject("labels"));
     }
 }

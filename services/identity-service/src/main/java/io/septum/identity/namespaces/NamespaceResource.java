@@ -1,6 +1,5 @@
 package io.septum.identity.namespaces;
 
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.septum.identity.api.FieldProblems;
 import io.septum.identity.api.IdentityApi;
 import io.septum.identity.api.Operation;
@@ -32,7 +31,6 @@ public class NamespaceResource {
     }
 
     @GET
-    @WithSession
     @APIResponse(responseCode = "200", description = "The namespaces",
             content = @Content(schema = @Schema(implementation = NamespaceList.class)))
     public Uni<NamespaceList> listNamespaces() {
@@ -62,7 +60,6 @@ public class NamespaceResource {
 
     @GET
     @Path("{name}")
-    @WithSession
     @APIResponse(responseCode = "200", description = "The namespace",
             content = @Content(schema = @Schema(implementation = Namespace.class)))
     @APIResponse(responseCode = "404", ref = IdentityApi.NOT_FOUND)

@@ -96,6 +96,19 @@ class IdentityAllocationTest extends ServiceTest {
     }
 
     @Test
+    void lookupByLabelsFindsWithoutAllocating() {
+        int id = allocate("k8s:app=web", "k8s:tier=front").statusCode(201).extract().path("id");
+
+        // the filter applies as in an allocation: volatile labels do not count
+        given().queryParam("labels", "k8s:tier=front,k8s:app=web,k8s:pod-template-hash=5d8f").get("/v1/identities/lookup")
+                .then().statusCode(200).body("id", equalTo(id)).body("endpoints", equalTo(0));
+        given().queryParam("labels", "reserved:world").get("/v1/identities/lookup").then().statusCode(200).body("id", equalTo(2));
+        given().queryParam("labels", "k8s:app=web").get("/v1/identities/lookup").then().statusCode(404)
+                .body("message", equalTo("look up identity: identity of labels k8s:app=web does not exist"));
+        assertThat(state.count("select count(*) from identity where id >= 256")).isOne();
+    }
+
+    @Test
     void unknownIdentityIsNotFound() {
         given().get("/v1/identities/{id}", 99999).then().statusCode(404)
                 .body("status", equalTo(404))
@@ -175,8 +188,8 @@ class IdentityAllocationTest extends ServiceTest {
                         .add(allocate(labels.toStrings().toArray(String[]::new)).extract().path("id")));
                 work.add(() -> {
                     try (Connection c = state.jdbc().getConnection();
-                         PreparedStatement s = c.prepareStatement("select id, created from allocate_identity(?)")) {
-                        s.setString(1, labels.toString());
+                         PreparedStatement s = c.prepareStatement("select id, created from allocate_identities(?, false)")) {
+                        s.setArray(1, c.createArrayOf("text", new String[]{labels.toString()}));
                         try (ResultSet rs = s.executeQuery()) {
                             rs.next();
                             if (rs.getBoolean(2)) {

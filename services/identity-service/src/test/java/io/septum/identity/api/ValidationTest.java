@@ -69,7 +69,15 @@ class ValidationTest extends ServiceTest {
                 Arguments.of("PUT", "/v1/endpoints/shop/Web_1", "{\"node\":\"n\",\"ip\":\"10.0.0.1\"}", "pod", "'Web_1' is not a DNS subdomain"),
                 Arguments.of("GET", "/v1/identities?limit=0", null, "limit", "'0' must be an integer between 1 and 1000"),
                 Arguments.of("GET", "/v1/identities?continue=x", null, "continue", "'x' must be an integer"),
-                Arguments.of("GET", "/v1/identities?selector=k8s:app in ()", null, "selector", "'k8s:app in ()': the value list is empty"));
+                Arguments.of("GET", "/v1/identities?selector=k8s:app in ()", null, "selector", "'k8s:app in ()': the value list is empty"),
+                Arguments.of("GET", "/v1/identities/lookup?labels=k8s:app=web,Bad:x", null, "labels[1]", "source 'Bad' is invalid"),
+                Arguments.of("GET", "/v1/identities/lookup", null, "labels", "must list at least one label"),
+                Arguments.of("GET", "/v1/endpoints?limit=1001", null, "limit", "'1001' must be an integer between 1 and 1000"),
+                Arguments.of("GET", "/v1/endpoints?continue=nope", null, "continue", "'nope' is not a continue token"),
+                Arguments.of("PUT", "/v1/nodes/Node_0/lease", "{}", "node", "'Node_0' is not a DNS subdomain"),
+                Arguments.of("PUT", "/v1/nodes/node-0/lease", "{\"endpoints\":[\"shop/web-1\",\"web-2\"]}", "endpoints[1]",
+                        "'web-2' is not namespace/pod"),
+                Arguments.of("PUT", "/v1/nodes/node-0/lease", "{\"endpoints\":\"shop/web-1\"}", "endpoints", "must be a list"));
     }
 
     @ParameterizedTest(name = "{0} {1} {2} → {3}")

@@ -94,7 +94,7 @@ class BucketRebuildTest extends ServiceTest {
 
     @Test
     void identitiesAllocatedOnAnotherPathAreDistributedByTheRebuild() {
-        state.execute("select allocate_identity('k8s:app=elsewhere')");
+        state.execute("select * from allocate_identities(array['k8s:app=elsewhere'], false)");
         int id = allocate("k8s:app=elsewhere").statusCode(200).extract().path("id");
         assertThat(kv.get(Buckets.IDENTITIES, Integer.toString(id), IdentityRecord.class)).isNull();
 

@@ -142,6 +142,22 @@ class EndpointTest extends ServiceTest {
     }
 
     @Test
+    void listsInPages() {
+        for (int i = 0; i < 5; i++) {
+            putEndpoint("shop", "pod-" + i, "node-" + (i % 2), "10.244.2." + (i + 1), Map.of("app", "web")).statusCode(200);
+        }
+        List<String> seen = new ArrayList<>();
+        String next = null;
+        do {
+            var page = given().queryParam("node", "node-0").queryParam("limit", 2).queryParam("continue", next == null ? "" : next)
+                    .get("/v1/endpoints").then().statusCode(200).extract();
+            seen.addAll(page.path("items.pod"));
+            next = page.path("continue");
+        } while (next != null);
+        assertThat(seen).containsExactly("pod-0", "pod-2", "pod-4");
+    }
+
+    @Test
     void listsAllOrOneNode() {
         putEndpoint("shop", "b", "node-1", "10.244.1.2", Map.of("app", "web")).statusCode(200);
         putEndpoint("shop", "a", "node-0", "10.244.0.2", Map.of("app", "web")).statusCode(200);

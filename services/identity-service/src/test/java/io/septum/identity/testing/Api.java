@@ -37,6 +37,12 @@ public final class Api {
         return given().get("/v1/endpoints/{namespace}/{pod}", namespace, pod).then();
     }
 
+    /** Renews a node's lease listing its endpoints ("namespace/pod"), or without a list when null. */
+    public static ValidatableResponse renewLease(String node, List<String> endpoints) {
+        return given().contentType(ContentType.JSON).body(endpoints == null ? Map.of() : Map.of("endpoints", endpoints))
+                .put("/v1/nodes/{node}/lease", node).then();
+    }
+
     public static ValidatableResponse deleteEndpoint(String namespace, String pod) {
         return given().delete("/v1/endpoints/{namespace}/{pod}", namespace, pod).then();
     }

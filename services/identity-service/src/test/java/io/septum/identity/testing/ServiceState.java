@@ -1,8 +1,10 @@
 package io.septum.identity.testing;
 
+import io.septum.identity.allocation.KnownIdentities;
 import io.septum.identity.distribution.BucketRebuilder;
 import io.septum.identity.distribution.BucketWriter;
 import io.septum.identity.distribution.NatsConnection;
+import io.septum.identity.namespaces.KnownNamespaces;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import javax.sql.DataSource;
@@ -26,16 +28,26 @@ public class ServiceState {
     private final DataSource jdbc;
     private final BucketRebuilder rebuilder;
     private final NatsConnection nats;
+    private final KnownIdentities knownIdentities;
+    private final KnownNamespaces knownNamespaces;
 
-    public ServiceState(DataSource jdbc, BucketRebuilder rebuilder, NatsConnection nats) {
+    public ServiceState(DataSource jdbc, BucketRebuilder rebuilder, NatsConnection nats, KnownIdentities knownIdentities,
+                        KnownNamespaces knownNamespaces) {
         this.jdbc = jdbc;
         this.rebuilder = rebuilder;
         this.nats = nats;
+        this.knownIdentities = knownIdentities;
+        this.knownNamespaces = knownNamespaces;
     }
 
-    /** Empties the tables (reserved identities stay) and makes the buckets match: every test starts from here. */
+    /**
+     * Empties the tables (reserved identities stay), forgets what the service remembers of them, and makes the
+     * buckets match: every test starts from here.
+     */
     public void reset() {
-        execute("delete from endpoint; delete from namespace; delete from identity where id >= 256");
+        execute("delete from endpoint; delete from namespace; delete from identity where id >= 256; delete from node_lease");
+        knownIdentities.forgetAll();
+        knownNamespaces.forgetAll();
         rebuild();
     }
 

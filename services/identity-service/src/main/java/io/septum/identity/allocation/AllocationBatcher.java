@@ -1,0 +1,103 @@
+package io.septum.identity.allocation;
+
+import io.septum.identity.distribution.BucketTransactions;
+import io.septum.model.labels.Labels;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Answers POST /v1/identities in shared transactions: requests that arrive while {@code max-in-flight} allocation
+ * transactions run wait in a queue, and the next transaction takes up to {@code max-batch} of them at once — one
+ * allocate_identities statement, one burst of bucket writes, one commit for all. Under light load a request goes
+ * alone, at once; under heavy load the cost of a transaction is shared by many. No timer: batches form only from
+ * requests that would otherwise wait. Every request still gets the guarantee of its own transaction: its identity is
+ * in PostgreSQL and in the identities bucket before it is answered, or it fails.
+ */
+@ApplicationScoped
+public class AllocationBatcher {
+
+    private record Pending(String canonical, Labels labels, UniEmitter<? super Allocation> emitter) {
+    }
+
+    private final IdentityAllocator allocator;
+    private final BucketTransactions transactions;
+    private final KnownIdentities known;
+    private final int maxBatch;
+    private final int maxInFlight;
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public AllocationBatcher(IdentityAllocator allocator, BucketTransactions transactions, KnownIdentities known, IdentityConfig config) {
+        this.allocator = allocator;
+        this.transactions = transactions;
+        this.known = known;
+        this.maxBatch = config.allocation().maxBatch();
+        this.maxInFlight = config.allocation().maxInFlight();
+    }
+
+    /** The identity of identity-relevant labels that name no reserved identity, allocated when new. */
+    public Uni<Allocation> allocate(Labels relevant) {
+        return Uni.createFrom().emitter(emitter -> {
+            queue.add(new Pending(IdentityLabels.canonical(relevant), relevant, emitter));
+            drain();
+        });
+    }
+
+    /** Starts transactions for what waits, while fewer than max-in-flight run. Called after every enqueue and every end. */
+    private void drain() {
+        while (!queue.isEmpty()) {
+            int running = inFlight.get();
+            if (running >= maxInFlight) {
+                return; // the end of a running transaction drains again
+            }
+            if (!inFlight.compareAndSet(running, running + 1)) {
+                continue;
+            }
+            List<Pending> batch = new ArrayList<>();
+            for (Pending next; batch.size() < maxBatch && (next = queue.poll()) != null; ) {
+                batch.add(next);
+            }
+            if (batch.isEmpty()) {
+                inFlight.decrementAndGet();
+            } else {
+                run(batch);
+            }
+        }
+    }
+
+    private void run(List<Pending> batch) {
+        long started = System.nanoTime();
+        Map<String, Labels> sets = new LinkedHashMap<>();
+        batch.forEach(p -> sets.putIfAbsent(p.canonical, p.labels));
+        transactions.run((connection, changes) -> allocator.allocate(connection, sets.values(), false, changes))
+                .subscribe().with(allocations -> {
+                    ended();
+                    Set<String> createdAnswered = new HashSet<>();
+                    for (Pending p : batch) {
+                        Allocation allocation = allocations.get(p.canonical);
+                        known.confirmed(p.canonical, allocation.identity(), started);
+                        // of several requests for one new set, the first is told it created it
+                        boolean created = allocation.created() && createdAnswered.add(p.canonical);
+                        p.emitter.complete(new Allocation(allocation.identity(), created));
+                    }
+                }, failure -> {
+                    ended();
+                    batch.forEach(p -> p.emitter.fail(failure));
+                });
+    }
+
+    private void ended() {
+        inFlight.decrementAndGet();
+        drain();
+    }
+}

@@ -1,0 +1,59 @@
+package io.septum.identity.collection;
+
+import io.septum.identity.allocation.IdentityConfig;
+import io.septum.identity.allocation.KnownIdentities;
+import io.septum.identity.distribution.BucketTransactions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Garbage collection of identities, in two steps that the database functions make safe against allocations on any
+ * replica: {@link #mark} notes when an identity was first seen without endpoints, {@link #collect} deletes those marked
+ * for longer than the grace period (and the memory ttl of {@link KnownIdentities}, so that no replica can still be
+ * answering with them) and removes them from the identities bucket. An identity an endpoint refers to is never
+ * collected: allocations lock what they are about to refer to, and the delete re-checks.
+ */
+@ApplicationScoped
+public class IdentityCollector {
+
+    private final Pool pool;
+    private final BucketTransactions transactions;
+    private final KnownIdentities known;
+    private final double collectAfterSeconds;
+
+    public IdentityCollector(Pool pool, BucketTransactions transactions, KnownIdentities known, IdentityConfig config) {
+        this.pool = pool;
+        this.transactions = transactions;
+        this.known = known;
+        this.collectAfterSeconds = config.gc().grace().plus(config.allocation().cacheTtl()).toMillis() / 1000.0;
+    }
+
+    /**
+     * Marks up to {@code limit} identities no endpoint refers to; answers how many it marked. One statement, so one
+     * transaction; each statement inside the function sees a fresh snapshot, which its locking protocol relies on.
+     */
+    public Uni<Integer> mark(int limit) {
+        return pool.preparedQuery("SELECT mark_unused_identities($1) AS marked").execute(Tuple.of(limit))
+                .map(rows -> rows.iterator().next().getInteger("marked"));
+    }
+
+    /** Deletes up to {@code limit} identities unused for longer than the grace period, and their bucket keys; how many. */
+    public Uni<Integer> collect(int limit) {
+        return transactions.run((connection, changes) -> connection
+                .preparedQuery("SELECT id, labels FROM collect_identities(make_interval(secs => $1), $2)")
+                .execute(Tuple.of(collectAfterSeconds, limit))
+                .map(rows -> {
+                    for (Row row : rows) {
+                        changes.deleteIdentity(row.getInteger("id"));
+                    }
+                    return rows;
+                }))
+                .map(rows -> {
+                    rows.forEach(row -> known.forget(row.getString("labels")));
+                    return rows.size();
+                });
+    }
+}
