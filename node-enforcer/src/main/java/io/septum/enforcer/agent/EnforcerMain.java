@@ -9,6 +9,9 @@ import io.septum.enforcer.agent.api.LocalApiServer;
 import io.septum.enforcer.agent.cluster.ClusterWatch;
 import io.septum.enforcer.agent.endpoints.EndpointStore;
 import io.septum.enforcer.agent.endpoints.IdentityServiceClient;
+import io.septum.enforcer.agent.leases.LeaseClient;
+import io.septum.enforcer.agent.leases.LeaseRenewer;
+import io.septum.enforcer.agent.leases.ReconcilerEndpoints;
 import io.septum.enforcer.agent.status.StatusPublisher;
 import io.septum.enforcer.datapath.Datapath;
 import io.septum.enforcer.datapath.DatapathConfig;
@@ -94,6 +97,7 @@ public final class EnforcerMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--policy-entries-per-endpoint must be 1.."
                     + policyMapEntries + " (--policy-map-entries), not " + policyEntriesPerEndpoint);
         }
+        IdentityServiceClient identityService = new IdentityServiceClient(config.identityUrl());
         Connection nats = Nats.connectReconnectOnConnect(natsOptions(config));
         try (Datapath datapath = Datapath.open(new DatapathConfig(config.pinDirectory(), ringBufferBytes, policyMapEntries));
              StatusPublisher status = new StatusPublisher(nats, config.node(), config.statusIntervalMillis());
@@ -101,13 +105,16 @@ public final class EnforcerMain implements Callable<Integer> {
                      Math.min(policyEntriesPerEndpoint, datapath.policy().capacity()), status::offer);
              FlowEventReader events = datapath.openEvents(new FlowLog(config.node()));
              ClusterWatch watch = new ClusterWatch(nats, reconciler::submit);
-             LocalApiServer api = new LocalApiServer()) {
+             LocalApiServer api = new LocalApiServer();
+             LeaseRenewer leases = new LeaseRenewer(config.node(), new LeaseClient(config.identityUrl()),
+                     new ReconcilerEndpoints(config.node(), reconciler, identityService))) {
             EndpointStore store = new EndpointStore(config.stateDirectory());
             reconciler.start();
             reconciler.adopt(store.loadAll()).get();
             status.start();
-            new EnforcerApi(config.node(), reconciler, new IdentityServiceClient(config.identityUrl()), store, datapath).register(api);
+            new EnforcerApi(config.node(), reconciler, identityService, store, datapath).register(api);
             api.start(config.apiHost(), config.apiPort());
+            leases.start();
             LOG.info("node " + config.node() + " enforcer: API on " + config.apiHost() + ":" + api.port() + ", maps pinned in "
                     + config.pinDirectory());
             watch.start();
