@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.septum.cli.CliEnvironment;
 import io.septum.cli.http.JsonHttp;
+import io.septum.cli.policy.PolicyCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -17,7 +21,7 @@ import java.util.concurrent.Callable;
 @Command(name = "lab", description = "Build, inspect and probe the lab: pods as network namespaces, one enforcer per node.",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Ip.class,
                 LabCommand.Probe.class, LabCommand.MatrixCommand.class, LabCommand.Label.class, LabCommand.Counters.class,
-                LabCommand.Serve.class})
+                LabCommand.Enforcer.class, LabCommand.Serve.class})
 public final class LabCommand {
 
     static LabController controller() {
@@ -78,6 +82,10 @@ public final class LabCommand {
                         .put("api", node.apiUrl());
                 n.set("status", statuses.get(node.name()));
             }
+            ArrayNode namespaces = out.putArray("namespaces");
+            for (LabSpec.Namespace ns : state.namespaces()) {
+                namespaces.addObject().put("name", ns.name()).set("labels", JsonHttp.JSON.valueToTree(ns.labels()));
+            }
             ArrayNode pods = out.putArray("pods");
             for (LabState.PodState pod : state.pods()) {
                 ObjectNode p = pods.addObject().put("name", pod.key()).put("node", pod.node()).put("ip", pod.ip())
@@ -94,22 +102,44 @@ public final class LabCommand {
                 System.out.println(LabCommand.json(out));
                 return 0;
             }
-            System.out.println("lab " + state.lab());
-            for (JsonNode n : nodes) {
-                JsonNode s = n.path("status");
-                System.out.printf("  %-8s enforcer pid %d %s, %s endpoints ready, applied policies@%s identities@%s ipcache@%s%s%n",
-                        n.path("name").asText(), n.path("enforcerPid").asLong(), n.path("enforcerRunning").asBoolean() ? "running" : "NOT RUNNING",
-                        s.path("endpointsReady").asText("?"), s.path("applied").path("policies").asText("?"),
-                        s.path("applied").path("identities").asText("?"), s.path("applied").path("ipcache").asText("?"),
-                        s.path("problems").isEmpty() ? "" : ", problems: " + s.path("problems"));
-            }
-            System.out.printf("  %-24s %-8s %-15s %-9s %-10s %s%n", "POD", "NODE", "IP", "IDENTITY", "STATE", "LABELS");
-            for (JsonNode p : pods) {
-                System.out.printf("  %-24s %-8s %-15s %-9s %-10s %s%n", p.path("name").asText(), p.path("node").asText(),
-                        p.path("ip").asText(), p.path("identity").asText("-"), p.path("state").asText("-"), p.path("labels"));
-            }
+            System.out.print(renderStatus(out));
             return 0;
         }
+    }
+
+    /** {@code lab status} as two tables: nodes with their enforcers, pods with addresses, identities and labels. */
+    static String renderStatus(JsonNode status) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("lab %s: %d node(s), %d pod(s)%n", status.path("lab").asText(), status.path("nodes").size(),
+                status.path("pods").size()));
+        String nodeRow = "  %-8s %-22s %-10s %-9s %-11s %-9s %s%n";
+        out.append(String.format(nodeRow, "NODE", "ENFORCER", "ENDPOINTS", "POLICIES", "IDENTITIES", "IPCACHE", "PROBLEMS"));
+        for (JsonNode n : status.path("nodes")) {
+            JsonNode s = n.path("status");
+            long pid = n.path("enforcerPid").asLong();
+            String enforcer = pid == 0 ? "stopped" : "pid " + pid + (n.path("enforcerRunning").asBoolean()
+                    ? (s.path("synced").asBoolean() ? " ready" : s.has("error") ? " no API" : " syncing") : " DEAD");
+            String problems = pid == 0 ? "-" : s.has("error") ? s.path("error").asText()
+                    : s.path("problems").isEmpty() ? "-" : String.join("; ", s.path("problems").valueStream().map(JsonNode::asText).toList());
+            out.append(String.format(nodeRow, n.path("name").asText(), enforcer,
+                    s.has("endpoints") ? s.path("endpointsReady").asText() + "/" + s.path("endpoints").asText() + " ready" : "-",
+                    revision(s, "policies"), revision(s, "identities"), revision(s, "ipcache"), problems));
+        }
+        String podRow = "  %-24s %-8s %-15s %-9s %-9s %-8s %s%n";
+        out.append(String.format(podRow, "POD", "NODE", "IP", "IDENTITY", "STATE", "ENTRIES", "LABELS"));
+        for (JsonNode p : status.path("pods")) {
+            List<String> labels = new ArrayList<>();
+            p.path("labels").properties().forEach(e -> labels.add(e.getKey() + "=" + e.getValue().asText()));
+            out.append(String.format(podRow, p.path("name").asText(), p.path("node").asText(), p.path("ip").asText(),
+                    p.path("identity").asText("-"), p.path("state").asText("-"), p.path("policyEntries").asText("-"),
+                    labels.isEmpty() ? "-" : String.join(",", labels)));
+        }
+        return out.toString();
+    }
+
+    private static String revision(JsonNode nodeStatus, String bucket) {
+        JsonNode applied = nodeStatus.path("applied").path(bucket);
+        return applied.isMissingNode() ? "-" : "@" + applied.asText();
     }
 
     @Command(name = "ip", description = "Print the address of a pod.")
@@ -135,32 +165,24 @@ public final class LabCommand {
         int port;
         @Option(names = "--protocol", defaultValue = "TCP", description = "TCP or UDP (default: ${DEFAULT-VALUE}).")
         String protocol;
-        @Option(names = "--timeout-ms", defaultValue = "1000", description = "How long to wait (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout-ms", defaultValue = "1000", description = "How long to wait, 1-60000 (default: ${DEFAULT-VALUE}).")
         int timeoutMillis;
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
-        static void validate(int port, String protocol) {
-            if (!protocol.equals("TCP") && !protocol.equals("UDP")) {
-                throw new IllegalArgumentException("--protocol: must be TCP or UDP, got '" + protocol + "'");
-            }
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("--port: must be between 1 and 65535, got " + port);
-            }
-        }
-
         @Override
         public Integer call() {
-            validate(port, protocol);
+            ProbeArguments args = new ProbeArguments(port, protocol, timeoutMillis);
             LabState state = controller().requireState();
-            LabState.PodState source = state.pod(from);
-            LabState.PodState target = state.pod(to);
-            boolean reachable = Prober.probe(source.netns(), target.ip(), port, protocol, timeoutMillis);
-            Prober.Result result = new Prober.Result(source.key(), target.key(), port, protocol, reachable);
+            LabState.PodState source = ProbeArguments.pod(state, "--from", from);
+            LabState.PodState target = ProbeArguments.pod(state, "--to", to);
+            boolean reachable = Prober.probe(source.netns(), target.ip(), args.port(), args.protocol(), args.timeoutMillis());
+            Prober.Result result = new Prober.Result(source.key(), target.key(), args.port(), args.protocol(), reachable);
             if (json) {
                 System.out.println(LabCommand.json(result));
             } else {
-                System.out.printf("%s -> %s %s/%d: %s%n", result.from(), result.to(), protocol, port, reachable ? "reachable" : "NOT reachable");
+                System.out.printf("%s -> %s %s/%d: %s%n", result.from(), result.to(), result.protocol(), result.port(),
+                        reachable ? "reachable" : "NOT reachable");
             }
             return reachable ? 0 : 1;
         }
@@ -173,16 +195,16 @@ public final class LabCommand {
         int port;
         @Option(names = "--protocol", defaultValue = "TCP", description = "TCP or UDP (default: ${DEFAULT-VALUE}).")
         String protocol;
-        @Option(names = "--timeout-ms", defaultValue = "1000", description = "How long each probe waits (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout-ms", defaultValue = "1000", description = "How long each probe waits, 1-60000 (default: ${DEFAULT-VALUE}).")
         int timeoutMillis;
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
         @Override
         public Integer call() {
-            Probe.validate(port, protocol);
+            ProbeArguments args = new ProbeArguments(port, protocol, timeoutMillis);
             LabState state = controller().requireState();
-            Matrix.Result result = Matrix.probe(state, port, protocol, timeoutMillis);
+            Matrix.Result result = Matrix.probe(state, args.port(), args.protocol(), args.timeoutMillis());
             System.out.print(json ? LabCommand.json(result) + "\n" : Matrix.render(result, state.pods().stream().map(LabState.PodState::key).toList()));
             return 0;
         }
@@ -196,13 +218,17 @@ public final class LabCommand {
             @Parameters(index = "0", paramLabel = "NS/POD")
             String pod;
             @Parameters(index = "1..*", arity = "1..*", paramLabel = "KEY=VALUE|KEY-")
-            java.util.List<String> changes;
+            List<String> changes;
+            @Mixin
+            PolicyCommand.WaitOptions waitOptions = new PolicyCommand.WaitOptions();
 
             @Override
-            public Integer call() {
-                Map<String, String> labels = controller().labelPod(pod, LabelChange.parse(changes));
+            public Integer call() throws InterruptedException {
+                LabelChange change = LabelChange.parse(changes);
+                waitOptions.validate();
+                Map<String, String> labels = controller().labelPod(pod, change);
                 System.out.println("pod " + pod + " labels " + labels);
-                return 0;
+                return waitOptions.awaitIfAsked();
             }
         }
 
@@ -211,13 +237,17 @@ public final class LabCommand {
             @Parameters(index = "0", paramLabel = "NS")
             String namespace;
             @Parameters(index = "1..*", arity = "1..*", paramLabel = "KEY=VALUE|KEY-")
-            java.util.List<String> changes;
+            List<String> changes;
+            @Mixin
+            PolicyCommand.WaitOptions waitOptions = new PolicyCommand.WaitOptions();
 
             @Override
-            public Integer call() {
-                Map<String, String> labels = controller().labelNamespace(namespace, LabelChange.parse(changes));
+            public Integer call() throws InterruptedException {
+                LabelChange change = LabelChange.parse(changes);
+                waitOptions.validate();
+                Map<String, String> labels = controller().labelNamespace(namespace, change);
                 System.out.println("namespace " + namespace + " labels " + labels);
-                return 0;
+                return waitOptions.awaitIfAsked();
             }
         }
     }
@@ -243,6 +273,53 @@ public final class LabCommand {
                 }
             });
             return 0;
+        }
+    }
+
+    @Command(name = "enforcer", description = {"Stop, start or restart a node's enforcer process.",
+            "Its BPF programs stay attached and its maps pinned while it is down, so the node keeps enforcing."},
+            subcommands = {Enforcer.Stop.class, Enforcer.Start.class, Enforcer.Restart.class})
+    static final class Enforcer {
+        @Command(name = "stop", description = "Stop a node's enforcer: TERM, or SIGKILL with --kill (as a crash would).")
+        static final class Stop implements Callable<Integer> {
+            @Parameters(paramLabel = "NODE", description = "e.g. node-0")
+            String node;
+            @Option(names = "--kill", description = "SIGKILL instead of TERM: no shutdown hook runs.")
+            boolean kill;
+
+            @Override
+            public Integer call() {
+                controller().stopEnforcer(node, kill, System.out);
+                return 0;
+            }
+        }
+
+        @Command(name = "start", description = "Start a stopped enforcer with its original arguments and wait until it is ready.")
+        static final class Start implements Callable<Integer> {
+            @Parameters(paramLabel = "NODE", description = "e.g. node-0")
+            String node;
+
+            @Override
+            public Integer call() {
+                controller().startEnforcer(node, System.out);
+                return 0;
+            }
+        }
+
+        @Command(name = "restart", description = "Stop (TERM, or SIGKILL with --kill) and start a node's enforcer; waits until it is ready.")
+        static final class Restart implements Callable<Integer> {
+            @Parameters(paramLabel = "NODE", description = "e.g. node-0")
+            String node;
+            @Option(names = "--kill", description = "SIGKILL instead of TERM: no shutdown hook runs.")
+            boolean kill;
+
+            @Override
+            public Integer call() {
+                LabController controller = controller();
+                controller.stopEnforcer(node, kill, System.out);
+                controller.startEnforcer(node, System.out);
+                return 0;
+            }
         }
     }
 

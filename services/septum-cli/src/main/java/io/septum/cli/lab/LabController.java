@@ -133,7 +133,7 @@ public final class LabController {
                 "--api-port", Integer.toString(port), "--pin-dir", pins.toString(), "--state-dir", stateDir.toString());
         long pid = Processes.startDetached(command, log);
         return new LabState.NodeState(name, index, network.nodeNetns(index), LabNetwork.podCidr(index),
-                LabNetwork.underlayAddress(index), port, pid, pins.toString(), stateDir.toString(), log.toString());
+                LabNetwork.underlayAddress(index), port, pid, pins.toString(), stateDir.toString(), log.toString(), command);
     }
 
     private void awaitEnforcer(LabState.NodeState node) {
@@ -153,6 +153,56 @@ public final class LabController {
             sleep(200);
         }
         throw new LabException("the enforcer of " + node.name() + " was not ready within 90 s (" + last + "); see " + node.logFile());
+    }
+
+    /**
+     * Stops a node's enforcer: TERM (it shuts down cleanly), or SIGKILL with {@code kill}, as a crash would.
+     * Either way its programs stay attached and its maps pinned, so the node keeps enforcing the last policy.
+     */
+    public LabState.NodeState stopEnforcer(String nodeName, boolean kill, PrintStream out) {
+        LabState state = requireState();
+        LabState.NodeState node = state.node(nodeName);
+        if (!Processes.alive(node.enforcerPid())) {
+            out.println("the enforcer of " + node.name() + " is not running");
+        } else {
+            long start = System.nanoTime();
+            if (kill) {
+                Processes.kill(node.enforcerPid(), Duration.ofSeconds(5));
+            } else {
+                Processes.stop(node.enforcerPid(), Duration.ofSeconds(10));
+            }
+            if (Processes.alive(node.enforcerPid())) {
+                throw new LabException("stop the enforcer of " + node.name() + " (pid " + node.enforcerPid() + "): still running");
+            }
+            out.printf("%s the enforcer of %s (pid %d) in %.1f s; its programs and pinned maps keep enforcing%n",
+                    kill ? "killed (SIGKILL)" : "stopped", node.name(), node.enforcerPid(), (System.nanoTime() - start) / 1e9);
+        }
+        LabState.NodeState stopped = node.withEnforcerPid(0);
+        requireState().withNode(stopped).save(labDirectory);
+        return stopped;
+    }
+
+    /**
+     * Starts a stopped enforcer with the arguments it was first started with and waits until it has re-opened
+     * its pinned datapath, adopted its endpoints and synced the cluster state.
+     */
+    public LabState.NodeState startEnforcer(String nodeName, PrintStream out) {
+        LabState state = requireState();
+        LabState.NodeState node = state.node(nodeName);
+        if (Processes.alive(node.enforcerPid())) {
+            throw new LabException("the enforcer of " + node.name() + " is already running (pid " + node.enforcerPid()
+                    + "); use 'lab enforcer restart " + node.name() + "'");
+        }
+        if (node.enforcerCommand() == null || node.enforcerCommand().isEmpty()) {
+            throw new LabException("lab state of " + node.name() + " does not record how its enforcer was started; recreate the lab");
+        }
+        long start = System.nanoTime();
+        LabState.NodeState started = node.withEnforcerPid(Processes.startDetached(node.enforcerCommand(), Path.of(node.logFile())));
+        requireState().withNode(started).save(labDirectory);
+        awaitEnforcer(started);
+        out.printf("started the enforcer of %s (pid %d); ready in %.1f s%n", node.name(), started.enforcerPid(),
+                (System.nanoTime() - start) / 1e9);
+        return started;
     }
 
     void addEndpoint(LabState.NodeState node, LabState.PodState pod) {
@@ -208,8 +258,10 @@ public final class LabController {
                 Processes.stop(s.serverDaemonPid(), Duration.ofSeconds(5));
             }
             for (LabState.NodeState node : s.nodes()) {
-                Processes.stop(node.enforcerPid(), Duration.ofSeconds(10));
-                out.println("stopped the enforcer of " + node.name() + " (pid " + node.enforcerPid() + ")");
+                if (Processes.alive(node.enforcerPid())) {
+                    Processes.stop(node.enforcerPid(), Duration.ofSeconds(10));
+                    out.println("stopped the enforcer of " + node.name() + " (pid " + node.enforcerPid() + ")");
+                }
             }
             for (LabState.PodState pod : s.pods()) {
                 bestEffort(() -> identity.delete("/v1/endpoints/" + pod.namespace() + "/" + pod.name()));

@@ -20,10 +20,20 @@ import java.util.Optional;
 public record LabState(String lab, List<NodeState> nodes, List<PodState> pods, List<LabSpec.Namespace> namespaces,
                        long serverDaemonPid, String underlayNetns) {
 
+    /**
+     * A node and its enforcer. {@code enforcerPid} is 0 while the enforcer is stopped ({@code lab enforcer stop});
+     * {@code enforcerCommand} is how it was started, so that a restart runs it with exactly the same arguments.
+     */
     public record NodeState(String name, int index, String netns, String podCidr, String underlayAddress,
-                            int apiPort, long enforcerPid, String pinDirectory, String stateDirectory, String logFile) {
+                            int apiPort, long enforcerPid, String pinDirectory, String stateDirectory, String logFile,
+                            List<String> enforcerCommand) {
         public String apiUrl() {
             return "http://127.0.0.1:" + apiPort;
+        }
+
+        public NodeState withEnforcerPid(long pid) {
+            return new NodeState(name, index, netns, podCidr, underlayAddress, apiPort, pid, pinDirectory, stateDirectory, logFile,
+                    enforcerCommand);
         }
     }
 
@@ -72,7 +82,13 @@ public record LabState(String lab, List<NodeState> nodes, List<PodState> pods, L
 
     public NodeState node(String name) {
         return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no node " + name + " in lab " + lab));
+                .orElseThrow(() -> new IllegalArgumentException("no node " + name + " in lab " + lab
+                        + " (nodes: " + String.join(", ", nodes.stream().map(NodeState::name).toList()) + ")"));
+    }
+
+    public LabState withNode(NodeState node) {
+        List<NodeState> replaced = nodes.stream().map(n -> n.name().equals(node.name()) ? node : n).toList();
+        return new LabState(lab, replaced, pods, namespaces, serverDaemonPid, underlayNetns);
     }
 
     public LabState withPods(List<PodState> newPods) {

@@ -33,26 +33,64 @@ final class Processes {
         }
     }
 
+    /**
+     * True while {@code pid} runs. A zombie counts as gone: the lab's processes outlive the command that started
+     * them, so their parent is init (or a subreaper), which may reap them only a while after they exit.
+     */
     static boolean alive(long pid) {
-        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (pid <= 0 || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The state follows the command name, which is in parentheses and may itself contain ") ".
+            int close = stat.lastIndexOf(") ");
+            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** SIGKILL, as a crash or the OOM killer would end it; waits up to {@code wait} for it to be gone. Only for PIDs the lab started. */
+    static void kill(long pid, Duration wait) {
+        Optional<ProcessHandle> handle = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
+        if (handle.isEmpty() || !handle.get().isAlive()) {
+            return;
+        }
+        handle.get().destroyForcibly();
+        awaitExit(pid, wait);
     }
 
     /** TERM, wait up to {@code grace}, then KILL. Only ever called with PIDs the lab started itself. */
     static void stop(long pid, Duration grace) {
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        Optional<ProcessHandle> handle = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
         if (handle.isEmpty() || !handle.get().isAlive()) {
             return;
         }
         handle.get().destroy();
-        try {
-            handle.get().onExit().get(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
+        if (!awaitExit(pid, grace)) {
             handle.get().destroyForcibly();
+            awaitExit(pid, Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Polls until {@code pid} is gone. The lab's processes are not children of this CLI process (an earlier
+     * command started them), and {@code ProcessHandle.onExit} notices the exit of a non-child only seconds late.
+     */
+    private static boolean awaitExit(long pid, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (alive(pid)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
             try {
-                handle.get().onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // reported by the caller's next liveness check
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !alive(pid);
             }
         }
+        return true;
     }
 }

@@ -3,8 +3,6 @@ package io.septum.cli.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.septum.cli.CliEnvironment;
 import io.septum.cli.http.JsonHttp;
-import io.septum.cli.lab.LabController;
-import io.septum.cli.lab.LabState;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,11 +14,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -39,9 +34,12 @@ public final class PolicyCommand {
         Path path;
         @Option(names = {"-n", "--namespace"}, defaultValue = "default", description = "Namespace of documents that name none (default: ${DEFAULT-VALUE}).")
         String namespace;
+        @picocli.CommandLine.Mixin
+        WaitOptions waitOptions = new WaitOptions();
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
+            waitOptions.validate();
             String bundle = readBundle(path);
             JsonNode result = policyService().post("/v1/policies?namespace=" + URLEncoder.encode(namespace, StandardCharsets.UTF_8),
                     "application/yaml", bundle);
@@ -50,7 +48,7 @@ public final class PolicyCommand {
                         r.path("namespace").asText(), r.path("name").asText(), r.path("action").asText());
             }
             System.out.println("revision " + result.path("revision").asText());
-            return 0;
+            return waitOptions.awaitIfAsked();
         }
 
         static String readBundle(Path path) {
@@ -87,8 +85,12 @@ public final class PolicyCommand {
             boolean all;
         }
 
+        @picocli.CommandLine.Mixin
+        WaitOptions waitOptions = new WaitOptions();
+
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
+            waitOptions.validate();
             JsonNode result;
             if (target.all) {
                 result = policyService().delete("/v1/policies");
@@ -105,7 +107,7 @@ public final class PolicyCommand {
                         d.path("namespace").asText(), d.path("name").asText());
             }
             System.out.println(deleted == 0 ? "no policies to delete" : "revision " + result.path("revision").asText());
-            return 0;
+            return waitOptions.awaitIfAsked();
         }
     }
 
@@ -138,79 +140,25 @@ public final class PolicyCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            Duration limit = parseDuration(timeout);
-            JsonHttp service = policyService();
-            JsonNode first = service.get("/v1/status");
-            JsonNode targets = first.path("targets");
-            Set<String> expected = labNodes();
-            long deadline = System.nanoTime() + limit.toNanos();
-            JsonNode status = first;
-            while (true) {
-                List<String> behind = behind(status, targets, expected);
-                if (behind.isEmpty()) {
-                    long live = 0;
-                    for (JsonNode node : status.path("nodes")) {
-                        live += node.path("stale").asBoolean() ? 0 : 1;
-                    }
-                    System.out.printf("enforced on %d node(s): policies@%d identities@%d ipcache@%d%n", live,
-                            targets.path("policies").asLong(), targets.path("identities").asLong(), targets.path("ipcache").asLong());
-                    return 0;
-                }
-                if (System.nanoTime() > deadline) {
-                    System.err.println("timed out after " + timeout + " waiting for: " + String.join("; ", behind));
-                    return 1;
-                }
-                Thread.sleep(50);
-                status = service.get("/v1/status");
-            }
+            return PolicyWait.until(PolicyWait.parseDuration("--timeout", timeout), System.out, System.err) ? 0 : 1;
+        }
+    }
+
+    /** {@code --wait} and {@code --timeout} for commands that change what nodes enforce, as {@code kubectl --wait} does. */
+    public static final class WaitOptions {
+        @Option(names = "--wait", description = "Then wait until every node enforces the change (as 'policy wait'); exit 1 on timeout.")
+        boolean wait;
+        @Option(names = "--timeout", defaultValue = "30s", description = "How long --wait waits, e.g. 500ms, 30s, 2m (default: ${DEFAULT-VALUE}).")
+        String timeout;
+
+        /** Validates before the change is made, so a bad --timeout changes nothing. */
+        public void validate() {
+            PolicyWait.parseDuration("--timeout", timeout);
         }
 
-        /** Nodes not yet enforcing the targets, with why. */
-        static List<String> behind(JsonNode status, JsonNode targets, Set<String> expected) {
-            List<String> out = new ArrayList<>();
-            Set<String> seen = new TreeSet<>();
-            for (JsonNode node : status.path("nodes")) {
-                String name = node.path("node").asText();
-                seen.add(name);
-                if (node.path("stale").asBoolean()) {
-                    if (expected.contains(name)) {
-                        out.add(name + " has not reported since " + node.path("lastSeen").asText());
-                    }
-                    continue;
-                }
-                JsonNode applied = node.path("applied");
-                for (String bucket : List.of("policies", "identities", "ipcache")) {
-                    if (applied.path(bucket).asLong() < targets.path(bucket).asLong()) {
-                        out.add(name + " at " + bucket + "@" + applied.path(bucket).asLong() + " of " + targets.path(bucket).asLong());
-                    }
-                }
-            }
-            for (String name : expected) {
-                if (!seen.contains(name)) {
-                    out.add(name + " has not reported yet");
-                }
-            }
-            return out;
-        }
-
-        /** The nodes of the running lab, if any: each of them must report. */
-        private static Set<String> labNodes() {
-            Set<String> out = new TreeSet<>();
-            new LabController(CliEnvironment.fromSystem()).state().map(LabState::nodes)
-                    .ifPresent(nodes -> nodes.forEach(n -> out.add(n.name())));
-            return out;
-        }
-
-        static Duration parseDuration(String text) {
-            String v = text.trim();
-            try {
-                if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                if (v.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
-                if (v.endsWith("m")) return Duration.ofSeconds(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60));
-            } catch (NumberFormatException e) {
-                // falls through to the error below
-            }
-            throw new IllegalArgumentException("--timeout: '" + text + "' is not a duration (e.g. 500ms, 30s, 2m)");
+        /** The exit status: 0, or 1 when waiting timed out. */
+        public int awaitIfAsked() throws InterruptedException {
+            return !wait || PolicyWait.until(PolicyWait.parseDuration("--timeout", timeout), System.out, System.err) ? 0 : 1;
         }
     }
 }

@@ -1,0 +1,38 @@
+package io.septum.cli.lab;
+
+import java.util.Locale;
+
+/**
+ * The arguments of {@code lab probe} and {@code lab matrix}, checked before anything is probed. Each error
+ * names the option, what it accepts and what it got. The protocol is matched case-insensitively and kept
+ * in the upper case that NetworkPolicy uses.
+ */
+public record ProbeArguments(int port, String protocol, int timeoutMillis) {
+
+    public static final int MAX_TIMEOUT_MILLIS = 60_000;
+
+    public ProbeArguments {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("--port: must be between 1 and 65535, got " + port);
+        }
+        String upper = protocol == null ? "" : protocol.toUpperCase(Locale.ROOT);
+        if (!upper.equals("TCP") && !upper.equals("UDP")) {
+            throw new IllegalArgumentException("--protocol: must be TCP or UDP (the lab's servers speak these), got '" + protocol + "'");
+        }
+        protocol = upper;
+        if (timeoutMillis < 1 || timeoutMillis > MAX_TIMEOUT_MILLIS) {
+            throw new IllegalArgumentException("--timeout-ms: must be between 1 and " + MAX_TIMEOUT_MILLIS + ", got " + timeoutMillis);
+        }
+    }
+
+    /** The pod {@code key} (NS/POD) given to {@code option}, which must be one of the lab's pods. */
+    public static LabState.PodState pod(LabState state, String option, String key) {
+        String[] parts = key.split("/", -1);
+        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            throw new IllegalArgumentException(option + ": expected NS/POD, got '" + key + "'");
+        }
+        return state.pods().stream().filter(p -> p.key().equals(key)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(option + ": no pod " + key + " in lab '" + state.lab() + "' (pods: "
+                        + String.join(", ", state.pods().stream().map(LabState.PodState::key).toList()) + ")"));
+    }
+}

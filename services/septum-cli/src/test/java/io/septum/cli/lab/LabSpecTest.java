@@ -1,0 +1,131 @@
+package io.septum.cli.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LabSpecTest {
+
+    private static LabSpec parse(String yaml, Integer nodes) throws Exception {
+        JsonNode root = YAMLMapper.builder().build().readTree(yaml);
+        return LabSpec.parse(root, "test.yaml", nodes);
+    }
+
+    @Test
+    void readsNodesNamespacesPodsAndPorts() throws Exception {
+        LabSpec spec = parse("""
+                nodes: 2
+                namespaces:
+                  - name: x
+                    labels: {team: blue}
+                pods:
+                  - name: x/a
+                    labels: {pod: a}
+                    node: 1
+                    ports:
+                      - {port: 80, protocol: TCP, name: serve-80-tcp}
+                      - {port: 81, protocol: UDP}
+                      - {port: 82}
+                """, null);
+        assertThat(spec.nodes()).isEqualTo(2);
+        assertThat(spec.namespaces()).containsExactly(new LabSpec.Namespace("x", Map.of("team", "blue")));
+        assertThat(spec.pods()).containsExactly(new LabSpec.Pod("x", "a", Map.of("pod", "a"), 1, List.of(
+                new LabSpec.Port(80, "TCP", "serve-80-tcp"), new LabSpec.Port(81, "UDP", null), new LabSpec.Port(82, "TCP", null))));
+    }
+
+    @Test
+    void podsWithoutANodeGoRoundRobinInFileOrderAndPinnedPodsStay() throws Exception {
+        LabSpec spec = parse("""
+                nodes: 3
+                pods:
+                  - {name: x/a}
+                  - {name: x/b, node: 0}
+                  - {name: x/c}
+                  - {name: y/a}
+                  - {name: y/b}
+                """, null);
+        assertThat(spec.pods()).extracting(LabSpec.Pod::key, LabSpec.Pod::node).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("x/a", 0), org.assertj.core.groups.Tuple.tuple("x/b", 0),
+                org.assertj.core.groups.Tuple.tuple("x/c", 1), org.assertj.core.groups.Tuple.tuple("y/a", 2),
+                org.assertj.core.groups.Tuple.tuple("y/b", 0));
+    }
+
+    @Test
+    void theNodesOverrideReplacesTheFilesCountAndSpreadsPodsAgain() throws Exception {
+        LabSpec spec = parse("""
+                nodes: 1
+                pods: [{name: x/a}, {name: x/b}, {name: x/c}]
+                """, 3);
+        assertThat(spec.nodes()).isEqualTo(3);
+        assertThat(spec.pods()).extracting(LabSpec.Pod::node).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void namespacesOfPodsAreDeclaredImplicitly() throws Exception {
+        LabSpec spec = parse("pods: [{name: y/a}, {name: x/a}]\nnamespaces: [{name: x}]", null);
+        assertThat(spec.namespaces()).extracting(LabSpec.Namespace::name).containsExactly("x", "y");
+        assertThat(spec.nodes()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown top-level field         | {nodes: 1, pod: []}                                      | pod
+            too many nodes                  | {nodes: 17}                                              | nodes
+            pod name without a namespace    | {pods: [{name: a}]}                                      | pods[0].name
+            pod name that is no DNS label   | {pods: [{name: x/A_b}]}                                  | pods[0].name
+            node out of range               | {nodes: 2, pods: [{name: x/a, node: 2}]}                  | pods[0].node
+            port out of range               | {pods: [{name: x/a, ports: [{port: 70000}]}]}            | pods[0].ports[0].port
+            port missing                    | {pods: [{name: x/a, ports: [{protocol: TCP}]}]}          | pods[0].ports[0].port
+            unsupported protocol            | {pods: [{name: x/a, ports: [{port: 80, protocol: SCTP}]}]} | pods[0].ports[0].protocol
+            invalid label key               | {pods: [{name: x/a, labels: {'a b': c}}]}                | pods[0].labels
+            invalid label value             | {pods: [{name: x/a, labels: {a: '-c'}}]}                 | pods[0].labels.a
+            duplicate pod                   | {pods: [{name: x/a}, {name: x/a}]}                       | pods[1].name
+            duplicate namespace             | {namespaces: [{name: x}, {name: x}]}                     | namespaces[1].name
+            invalid namespace name          | {namespaces: [{name: X}]}                                | namespaces[0].name
+            """)
+    void errorsNameTheField(String what, String yaml, String field) {
+        assertThatThrownBy(() -> parse(yaml, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("lab file test.yaml is invalid:")
+                .hasMessageContaining(field);
+    }
+
+    @Test
+    void everyErrorIsReportedAtOnce() {
+        assertThatThrownBy(() -> parse("{nodes: 0, pods: [{name: a}, {name: x/b, ports: [{port: 0}]}]}", null))
+                .hasMessageContaining("nodes").hasMessageContaining("pods[0].name").hasMessageContaining("pods[1].ports[0].port");
+    }
+
+    @Test
+    void aNodesOverrideOutOfRangeIsAnError() {
+        assertThatThrownBy(() -> parse("{pods: [{name: x/a}]}", 0)).hasMessageContaining("--nodes must be between 1 and 16, got 0");
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        assertThatThrownBy(() -> LabSpec.read(Path.of("/nonexistent/lab.yaml")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read lab file /nonexistent/lab.yaml");
+    }
+
+    @Test
+    void theRepositorysLabFilesAreValid() {
+        Path root = Path.of("").toAbsolutePath();
+        while (!root.resolve("infra/lab").toFile().isDirectory()) {
+            root = root.getParent();
+        }
+        LabSpec e2e = LabSpec.read(root.resolve("infra/lab/e2e-model.yaml"));
+        assertThat(e2e.namespaces()).extracting(LabSpec.Namespace::name).containsExactly("x", "y", "z");
+        assertThat(e2e.pods()).hasSize(9).allSatisfy(pod -> assertThat(pod.ports()).extracting(LabSpec.Port::name)
+                .containsExactly("serve-80-tcp", "serve-80-udp", "serve-81-tcp", "serve-81-udp"));
+        assertThat(LabSpec.read(root.resolve("infra/lab/demo.yaml")).pods()).isNotEmpty();
+    }
+}

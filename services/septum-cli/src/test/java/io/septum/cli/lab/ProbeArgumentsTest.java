@@ -1,0 +1,42 @@
+package io.septum.cli.lab;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProbeArgumentsTest {
+
+    private static final LabState STATE = new LabState("septest", List.of(), List.of(
+            new LabState.PodState("x", "a", "node-0", "septest-pod-x-a", "lxc1", "10.244.0.2", Map.of(), List.of()),
+            new LabState.PodState("x", "b", "node-0", "septest-pod-x-b", "lxc2", "10.244.0.3", Map.of(), List.of())),
+            List.of(), 0, null);
+
+    @Test
+    void theProtocolIsMatchedInAnyCaseAndKeptUpperCase() {
+        assertThat(new ProbeArguments(80, "udp", 1000).protocol()).isEqualTo("UDP");
+        assertThat(new ProbeArguments(65535, "Tcp", 1).protocol()).isEqualTo("TCP");
+    }
+
+    @Test
+    void eachBadValueNamesItsOptionAndWhatItAccepts() {
+        assertThatThrownBy(() -> new ProbeArguments(0, "TCP", 1000)).hasMessage("--port: must be between 1 and 65535, got 0");
+        assertThatThrownBy(() -> new ProbeArguments(65536, "TCP", 1000)).hasMessage("--port: must be between 1 and 65535, got 65536");
+        assertThatThrownBy(() -> new ProbeArguments(80, "SCTP", 1000))
+                .hasMessage("--protocol: must be TCP or UDP (the lab's servers speak these), got 'SCTP'");
+        assertThatThrownBy(() -> new ProbeArguments(80, "TCP", 0)).hasMessage("--timeout-ms: must be between 1 and 60000, got 0");
+        assertThatThrownBy(() -> new ProbeArguments(80, "TCP", -5)).hasMessage("--timeout-ms: must be between 1 and 60000, got -5");
+    }
+
+    @Test
+    void podsAreFoundByKeyAndErrorsNameTheOptionAndTheLabsPods() {
+        assertThat(ProbeArguments.pod(STATE, "--from", "x/b").ip()).isEqualTo("10.244.0.3");
+        assertThatThrownBy(() -> ProbeArguments.pod(STATE, "--from", "xa")).hasMessage("--from: expected NS/POD, got 'xa'");
+        assertThatThrownBy(() -> ProbeArguments.pod(STATE, "--to", "x/")).hasMessage("--to: expected NS/POD, got 'x/'");
+        assertThatThrownBy(() -> ProbeArguments.pod(STATE, "--to", "x/q"))
+                .hasMessage("--to: no pod x/q in lab 'septest' (pods: x/a, x/b)");
+    }
+}
