@@ -47,6 +47,9 @@ public final class BenchMain {
         List<String> workloads;
         @Option(names = "--no-pin", description = "Do not pin the client to CPU 0 and the server to CPU 1.")
         boolean noPin;
+        @Option(names = "--program-stats", description = "Also report the ns per run of Septum's programs from the kernel's "
+                + "BPF statistics (switched on machine-wide for the run; its rates are then not for comparison).")
+        boolean programStats;
 
         @Override
         public Integer call() throws Exception {
@@ -57,7 +60,7 @@ public final class BenchMain {
                     sizes != null ? sizes : base.septumSizes(),
                     ruleSizes != null ? ruleSizes : base.ruleSizes(),
                     workloads != null ? workloads.stream().map(BenchMain::workload).toList() : base.workloads(),
-                    !noPin);
+                    !noPin, programStats);
             printResult(new DatapathBenchmark(options, System.err).run());
             return 0;
         }

@@ -33,9 +33,11 @@ public final class DatapathBenchmark {
      * @param ruleSizes    sizes at which Septum is compared with iptables and ipset (must be among septumSizes)
      * @param workloads    what to measure
      * @param pinCpus      client on CPU 0, server on CPU 1
+     * @param programStats switch on the kernel's BPF run-time statistics and report Septum's cost per program run
+     *                     (a diagnostic: it slows every BPF program on the machine a little, Septum's included)
      */
     public record Options(int repeats, double seconds, List<Integer> septumSizes, List<Integer> ruleSizes, List<Workload> workloads,
-                          boolean pinCpus) {
+                          boolean pinCpus, boolean programStats) {
         public Options {
             septumSizes = septumSizes.stream().sorted().distinct().toList();
             ruleSizes = ruleSizes.stream().sorted().distinct().toList();
@@ -54,12 +56,12 @@ public final class DatapathBenchmark {
         }
 
         public static Options full() {
-            return new Options(11, 1, List.of(10, 1_000, 10_000, 100_000), List.of(1_000, 10_000), List.of(Workload.values()), true);
+            return new Options(11, 1, List.of(10, 1_000, 10_000, 100_000), List.of(1_000, 10_000), List.of(Workload.values()), true, false);
         }
 
         /** Every mode and workload once, briefly: checks that the harness works, its figures are not worth quoting. */
         public static Options quick() {
-            return new Options(1, 1, List.of(10, 1_000, 10_000, 100_000), List.of(1_000, 10_000), List.of(Workload.values()), true);
+            return new Options(1, 1, List.of(10, 1_000, 10_000, 100_000), List.of(1_000, 10_000), List.of(Workload.values()), true, false);
         }
     }
 
@@ -79,7 +81,8 @@ public final class DatapathBenchmark {
         String loadBefore = loadAverage();
         long started = System.nanoTime();
         Map<String, Map<Workload, List<Measurement>>> samples = new LinkedHashMap<>();
-        try (SeptumDatapath septum = SeptumDatapath.open()) {
+        try (SeptumDatapath septum = SeptumDatapath.open();
+             KernelProgramStats stats = options.programStats() ? KernelProgramStats.enable() : null) {
             List<Enforcement> modes = modes(septum);
             for (int r = 0; r < options.repeats(); r++) {
                 for (Enforcement mode : interleaved(modes, r)) {
@@ -92,6 +95,10 @@ public final class DatapathBenchmark {
             ObjectNode out = report(samples, modes);
             out.put("septum_flow_events", septum.flowEvents());
             out.put("septum_flow_event_losses", septum.eventLosses());
+            if (stats != null) {
+                ObjectNode programs = out.putObject("septum_program_ns_per_run");
+                septum.programNanosPerRun().forEach((program, nanos) -> programs.put(program, round(nanos, 1)));
+            }
             out.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
             out.put("load_average_before", loadBefore);
             out.put("load_average_after", loadAverage());

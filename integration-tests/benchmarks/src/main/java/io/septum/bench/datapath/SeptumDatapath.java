@@ -1,8 +1,12 @@
 package io.septum.bench.datapath;
 
 import io.septum.bench.datapath.BenchTopology.Pod;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.septum.bench.ExternalCommand;
 import io.septum.enforcer.datapath.Datapath;
 import io.septum.enforcer.datapath.DatapathConfig;
+import io.septum.enforcer.datapath.Direction;
 import io.septum.enforcer.datapath.EndpointInfo;
 import io.septum.enforcer.datapath.FlowEventReader;
 import io.septum.enforcer.datapath.IpcacheValue;
@@ -17,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,6 +108,27 @@ final class SeptumDatapath implements AutoCloseable {
 
     long eventLosses() {
         return reader.losses();
+    }
+
+    /**
+     * Nanoseconds per run of each program (from_container: packets leaving a pod; to_container: packets entering
+     * one), from the kernel's statistics, over every run since they were switched on ({@link KernelProgramStats}).
+     */
+    Map<String, Double> programNanosPerRun() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (Direction direction : List.of(Direction.EGRESS, Direction.INGRESS)) {
+            int id = datapath.programId(direction);
+            String name = direction == Direction.EGRESS ? "from_container" : "to_container";
+            try {
+                JsonNode program = json.readTree(ExternalCommand.run("bpftool", "prog", "show", "id", Integer.toString(id), "--json"));
+                long runs = program.path("run_cnt").asLong();
+                out.put(name, runs == 0 ? 0 : (double) program.path("run_time_ns").asLong() / runs);
+            } catch (IOException e) {
+                throw new UncheckedIOException("read the run-time statistics of program " + name + " (id " + id + ")", e);
+            }
+        }
+        return out;
     }
 
     /** Releases the datapath and removes its pins (the programs went with the topologies' veths). */

@@ -23,7 +23,7 @@ class DatapathBenchmarkPrivilegedTest {
     void everyModeCarriesTheAllowedTrafficAndEveryFigureIsReported() {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root: network namespaces, BPF, iptables");
         var options = new DatapathBenchmark.Options(1, 0.3, List.of(PeerPolicy.minimumSize()), List.of(PeerPolicy.minimumSize()),
-                List.of(Workload.values()), true);
+                List.of(Workload.values()), true, false);
 
         JsonNode result = new DatapathBenchmark(options, new PrintStream(PrintStream.nullOutputStream())).run();
 
