@@ -54,4 +54,4 @@ bench-datapath: setup
 # The full stack on instances of its own: NATS "bench" (:4224), stopped again afterwards; services on :28081/:28082.
 bench-policy-latency: build
 	@infra/nats.sh start bench
-	@$(BENCH_RUN) policy-latency $(ARGS); status=$$?; infra/nats.sh stop bench; exit $$status
+	@$(BENCH_RUN) policy-latency $(ARGS); status=$$?; infra/nats.sh stop bench >&2; exit $$status
