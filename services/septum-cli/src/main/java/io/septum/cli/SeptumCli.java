@@ -1,6 +1,8 @@
 package io.septum.cli;
 
 import io.septum.cli.http.JsonHttp;
+import io.septum.cli.identity.EndpointCommand;
+import io.septum.cli.identity.IdentityCommand;
 import io.septum.cli.lab.LabCommand;
 import io.septum.cli.lab.LabException;
 import io.septum.cli.policy.PolicyCommand;
@@ -13,7 +15,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "septum", mixinStandardHelpOptions = true, version = "septum 0.1.0",
         description = "Identity-based network security for containers, enforced in the kernel with eBPF.",
-        subcommands = {LabCommand.class, PolicyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LabCommand.class, PolicyCommand.class,
+                IdentityCommand.class,
+                EndpointCommand.class,
+                CommandLine.HelpCommand.class})
 public final class SeptumCli {
 
     public static void main(String[] args) {
