@@ -1,7 +1,6 @@
 package io.septum.identity.allocation;
 
 import io.septum.identity.distribution.BucketTransactions;
-import io.septum.model.labels.Labels;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class AllocationBatcher {
 
-    private record Pending(String canonical, Labels labels, UniEmitter<? super Allocation> emitter) {
+    private record Pending(IdentityLabels labels, UniEmitter<? super Allocation> emitter) {
     }
 
     private final IdentityAllocator allocator;
@@ -46,9 +45,9 @@ public class AllocationBatcher {
     }
 
     /** The identity of identity-relevant labels that name no reserved identity, allocated when new. */
-    public Uni<Allocation> allocate(Labels relevant) {
+    public Uni<Allocation> allocate(IdentityLabels relevant) {
         return Uni.createFrom().emitter(emitter -> {
-            queue.add(new Pending(IdentityLabels.canonical(relevant), relevant, emitter));
+            queue.add(new Pending(relevant, emitter));
             drain();
         });
     }
@@ -77,17 +76,18 @@ public class AllocationBatcher {
 
     private void run(List<Pending> batch) {
         long started = System.nanoTime();
-        Map<String, Labels> sets = new LinkedHashMap<>();
-        batch.forEach(p -> sets.putIfAbsent(p.canonical, p.labels));
+        Map<String, IdentityLabels> sets = new LinkedHashMap<>();
+        batch.forEach(p -> sets.putIfAbsent(p.labels.canonical(), p.labels));
         transactions.run((connection, changes) -> allocator.allocate(connection, sets.values(), false, changes))
                 .subscribe().with(allocations -> {
                     ended();
                     Set<String> createdAnswered = new HashSet<>();
                     for (Pending p : batch) {
-                        Allocation allocation = allocations.get(p.canonical);
-                        known.confirmed(p.canonical, allocation.identity(), started);
+                        String canonical = p.labels.canonical();
+                        Allocation allocation = allocations.get(canonical);
+                        known.confirmed(canonical, allocation.identity(), started);
                         // of several requests for one new set, the first is told it created it
-                        boolean created = allocation.created() && createdAnswered.add(p.canonical);
+                        boolean created = allocation.created() && createdAnswered.add(canonical);
                         p.emitter.complete(new Allocation(allocation.identity(), created));
                     }
                 }, failure -> {

@@ -1,10 +1,8 @@
 package io.septum.identity.allocation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.septum.model.identity.NumericIdentity;
 import io.septum.model.identity.ReservedIdentity;
 import io.septum.model.kv.IdentityRecord;
-import io.septum.model.labels.Labels;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -25,16 +23,12 @@ public record Identity(@Schema(required = true) int id,
         labels = List.copyOf(labels);
     }
 
-    public static Identity of(NumericIdentity id, Labels labels) {
-        return new Identity(id.value(), labels.toStrings(), null, null);
+    public static Identity of(int id, IdentityLabels labels) {
+        return new Identity(id, labels.texts(), null, null);
     }
 
     public static Identity of(ReservedIdentity reserved) {
-        return of(reserved.id(), reserved.labels());
-    }
-
-    static Identity of(int id, String canonical) {
-        return new Identity(id, IdentityLabels.parse(canonical).toStrings(), null, null);
+        return of(reserved.id().value(), IdentityLabels.of(reserved.labels()));
     }
 
     Identity withUse(int endpoints, Instant unusedSince) {

@@ -3,7 +3,6 @@ package io.septum.identity.allocation;
 import io.quarkus.runtime.StartupEvent;
 import io.septum.identity.api.ApiException;
 import io.septum.identity.distribution.BucketChanges;
-import io.septum.model.identity.NumericIdentity;
 import io.septum.model.identity.ReservedIdentity;
 import io.septum.model.labels.EndpointSelector;
 import io.septum.model.labels.Labels;
@@ -43,6 +42,9 @@ public class IdentityAllocator {
     private static final String COLUMNS = "i.id, i.labels, i.unused_since, "
             + "(SELECT count(*) FROM endpoint AS e WHERE e.identity_id = i.id) AS endpoints";
 
+    private static final Map<Labels, ReservedIdentity> RESERVED = Arrays.stream(ReservedIdentity.values())
+            .collect(Collectors.toUnmodifiableMap(ReservedIdentity::labels, r -> r));
+
     private final IdentityLabelFilter filter;
     private final Pool pool;
 
@@ -58,7 +60,7 @@ public class IdentityAllocator {
 
     Uni<Void> insertReserved(SqlClient client) {
         String rows = Arrays.stream(ReservedIdentity.values())
-                .map(r -> "(" + r.id().value() + ", '" + IdentityLabels.canonical(r.labels()) + "')")
+                .map(r -> "(" + r.id().value() + ", '" + IdentityLabels.of(r.labels()).canonical() + "')")
                 .collect(Collectors.joining(", "));
         return client.query("INSERT INTO identity (id, labels) VALUES " + rows + " ON CONFLICT DO NOTHING").execute().replaceWithVoid();
     }
@@ -74,12 +76,7 @@ public class IdentityAllocator {
 
     /** The reserved identity these exact (relevant) labels name, if any: never allocated, always there. */
     public static Optional<ReservedIdentity> reserved(Labels relevant) {
-        for (ReservedIdentity reserved : ReservedIdentity.values()) {
-            if (reserved.labels().equals(relevant)) {
-                return Optional.of(reserved);
-            }
-        }
-        return Optional.empty();
+        return relevant.size() == 1 ? Optional.ofNullable(RESERVED.get(relevant)) : Optional.empty();
     }
 
     /**
@@ -88,17 +85,18 @@ public class IdentityAllocator {
      * locked against collection until it commits. New identities are added to {@code changes}. Reserved sets must
      * have been answered before.
      */
-    public Uni<Map<String, Allocation>> allocate(SqlClient transaction, Collection<Labels> sets, boolean reference, BucketChanges changes) {
-        Map<String, Labels> byText = new LinkedHashMap<>();
-        for (Labels set : sets) {
-            byText.put(IdentityLabels.canonical(set), set);
+    public Uni<Map<String, Allocation>> allocate(SqlClient transaction, Collection<IdentityLabels> sets, boolean reference,
+                                                 BucketChanges changes) {
+        Map<String, IdentityLabels> byText = new LinkedHashMap<>();
+        for (IdentityLabels set : sets) {
+            byText.put(set.canonical(), set);
         }
         return transaction.preparedQuery(ALLOCATE).execute(Tuple.of(byText.keySet().toArray(String[]::new), reference))
                 .map(rows -> {
                     Map<String, Allocation> out = new HashMap<>(byText.size() * 2);
                     for (Row row : rows) {
                         String text = row.getString("labels");
-                        Identity identity = Identity.of(NumericIdentity.of(row.getInteger("id")), byText.get(text));
+                        Identity identity = Identity.of(row.getInteger("id"), byText.get(text));
                         boolean created = row.getBoolean("created");
                         if (created) {
                             changes.putIdentity(identity.toRecord());
@@ -119,14 +117,14 @@ public class IdentityAllocator {
     }
 
     /** The identity of exactly these identity-relevant labels, with its use; null when they have none. Allocates nothing. */
-    public Uni<Identity> lookup(Labels relevant) {
+    public Uni<Identity> lookup(IdentityLabels relevant) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM identity AS i WHERE i.labels = $1")
-                .execute(Tuple.of(IdentityLabels.canonical(relevant)))
+                .execute(Tuple.of(relevant.canonical()))
                 .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
     }
 
     private static Identity read(Row row) {
-        return Identity.of(row.getInteger("id"), row.getString("labels"))
+        return Identity.of(row.getInteger("id"), IdentityLabels.parse(row.getString("labels")))
                 .withUse(row.getLong("endpoints").intValue(), instant(row.getOffsetDateTime("unused_since")));
     }
 
@@ -145,7 +143,7 @@ public class IdentityAllocator {
                     int last = after;
                     for (Row row : rows) {
                         last = row.getInteger("id");
-                        Identity identity = Identity.of(last, row.getString("labels"));
+                        Identity identity = Identity.of(last, IdentityLabels.parse(row.getString("labels")));
                         if (selector.matches(Labels.parse(identity.labels()))) {
                             if (found.size() == limit) { // one more match: there is a next page
                                 return Uni.createFrom().item(new IdentityList(found, Integer.toString(found.getLast().id())));

@@ -33,7 +33,7 @@ public class IdentityBucket implements BucketSource {
                 .map(rows -> {
                     Map<String, Object> entries = new LinkedHashMap<>();
                     for (Row row : rows) {
-                        Identity identity = Identity.of(row.getInteger("id"), row.getString("labels"));
+                        Identity identity = Identity.of(row.getInteger("id"), IdentityLabels.parse(row.getString("labels")));
                         entries.put(IdentityRecord.key(identity.id()), identity.toRecord());
                     }
                     return entries;

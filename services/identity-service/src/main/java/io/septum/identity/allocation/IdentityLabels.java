@@ -2,24 +2,29 @@ package io.septum.identity.allocation;
 
 import io.septum.model.labels.Labels;
 
-import java.util.Arrays;
+import java.util.List;
 
 /**
- * The canonical text of a label set, as the identity table stores it (column labels, unique): {@link Labels#toString()},
- * the sorted label texts joined by ';'. No valid label text contains ';', so the text parses back to the same set.
+ * The identity-relevant labels of an identity in the two forms it needs: the sorted label texts (the API, the bucket)
+ * and the canonical text the identity table stores (column labels, unique), {@link Labels#toString()}: the sorted
+ * texts joined by ';'. No valid label text contains ';', so the canonical text splits back into the same texts.
+ * Made once per request: allocation is the hot path, and both forms are needed more than once.
  */
-public final class IdentityLabels {
+public record IdentityLabels(String canonical, List<String> texts) {
 
     static final String SEPARATOR = ";";
 
-    private IdentityLabels() {
+    public IdentityLabels {
+        texts = List.copyOf(texts);
     }
 
-    public static String canonical(Labels labels) {
-        return labels.toString();
+    public static IdentityLabels of(Labels labels) {
+        List<String> texts = labels.toStrings();
+        return new IdentityLabels(String.join(SEPARATOR, texts), texts);
     }
 
-    public static Labels parse(String canonical) {
-        return Labels.parse(Arrays.asList(canonical.split(SEPARATOR)));
+    /** The labels of a canonical text as read from the identity table (already sorted). */
+    public static IdentityLabels parse(String canonical) {
+        return new IdentityLabels(canonical, List.of(canonical.split(SEPARATOR)));
     }
 }

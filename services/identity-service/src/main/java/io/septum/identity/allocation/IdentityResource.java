@@ -1,5 +1,6 @@
 package io.septum.identity.allocation;
 
+import io.septum.identity.api.ApiException;
 import io.septum.identity.api.FieldProblems;
 import io.septum.identity.api.IdentityApi;
 import io.septum.identity.api.Operation;
@@ -32,6 +33,7 @@ import java.util.Optional;
 @Tag(name = "identities")
 public class IdentityResource {
 
+    private static final String ALLOCATE = "allocate identity";
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
 
@@ -53,7 +55,8 @@ public class IdentityResource {
     @APIResponse(responseCode = "400", ref = IdentityApi.BAD_REQUEST)
     @APIResponse(responseCode = "503", ref = IdentityApi.UNAVAILABLE)
     public Uni<RestResponse<Identity>> allocateIdentity(AllocateIdentityRequest request) {
-        return Operation.run("allocate identity", () -> {
+        // The hot path: checked and, for a reserved or remembered set, answered without a reactive pipeline.
+        try {
             FieldProblems problems = new FieldProblems();
             Labels labels = LabelTexts.read("labels", request == null ? null : request.labels(), problems);
             problems.throwIfAny();
@@ -62,13 +65,17 @@ public class IdentityResource {
             if (reserved.isPresent()) {
                 return Uni.createFrom().item(RestResponse.ok(Identity.of(reserved.get())));
             }
-            Identity remembered = known.get(IdentityLabels.canonical(relevant));
+            IdentityLabels set = IdentityLabels.of(relevant);
+            Identity remembered = known.get(set.canonical());
             if (remembered != null) {
                 return Uni.createFrom().item(RestResponse.ok(remembered));
             }
-            return batcher.allocate(relevant)
-                    .map(a -> RestResponse.status(a.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, a.identity()));
-        });
+            return batcher.allocate(set)
+                    .map(a -> RestResponse.status(a.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, a.identity()))
+                    .onFailure().transform(ApiException.in(ALLOCATE));
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(ApiException.in(ALLOCATE).apply(e));
+        }
     }
 
     @GET
@@ -86,7 +93,7 @@ public class IdentityResource {
             problems.throwIfAny();
             Labels relevant = allocator.relevant(set);
             Optional<ReservedIdentity> reserved = IdentityAllocator.reserved(relevant);
-            return reserved.isPresent() ? Uni.createFrom().item(Identity.of(reserved.get())) : allocator.lookup(relevant);
+            return reserved.isPresent() ? Uni.createFrom().item(Identity.of(reserved.get())) : allocator.lookup(IdentityLabels.of(relevant));
         });
     }
 

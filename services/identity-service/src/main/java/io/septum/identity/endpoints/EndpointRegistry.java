@@ -12,7 +12,6 @@ import io.septum.identity.namespaces.KnownNamespaces;
 import io.septum.identity.namespaces.LabelsColumn;
 import io.septum.identity.namespaces.NamespaceMembers;
 import io.septum.model.identity.K8sIdentityLabels;
-import io.septum.model.identity.NumericIdentity;
 import io.septum.model.kv.IpcacheRecord;
 import io.septum.model.kv.NamedPort;
 import io.septum.model.labels.Labels;
@@ -45,7 +44,7 @@ public class EndpointRegistry implements NamespaceMembers {
             + "FROM endpoint AS e JOIN identity AS i ON i.id = e.identity_id LEFT JOIN node_lease AS l ON l.node = e.node ";
 
     /** An endpoint of a namespace being relabelled, with its identity-relevant labels under the new namespace labels. */
-    private record Member(Row row, Labels relevant) {
+    private record Member(Row row, IdentityLabels relevant) {
     }
 
     /** The namespace's labels were not what the put assumed: it starts over with these. */
@@ -87,14 +86,14 @@ public class EndpointRegistry implements NamespaceMembers {
     private Uni<Endpoint> put(String namespace, String pod, EndpointSpec spec, Map<String, String> namespaceLabels, int attempt) {
         return Uni.createFrom().deferred(() -> {
             // unknown namespace labels: the first round only learns them
-            Labels relevant = namespaceLabels == null ? null
-                    : allocator.relevant(K8sIdentityLabels.forPod(namespace, spec.labels(), namespaceLabels));
+            IdentityLabels relevant = namespaceLabels == null ? null
+                    : IdentityLabels.of(allocator.relevant(K8sIdentityLabels.forPod(namespace, spec.labels(), namespaceLabels)));
             String namedPorts = NamedPortsJson.write(spec.namedPorts());
             Tuple arguments = Tuple.tuple().addString(namespace).addString(pod).addString(spec.node()).addString(spec.ip())
                     .addValue(LabelsColumn.write(spec.labels()))
                     .addString(namedPorts)
                     .addValue(namespaceLabels == null ? null : LabelsColumn.write(namespaceLabels))
-                    .addString(relevant == null ? null : IdentityLabels.canonical(relevant))
+                    .addString(relevant == null ? null : relevant.canonical())
                     .addDouble(leaseSeconds);
             return transactions.run((connection, changes) -> connection.preparedQuery(PUT).execute(arguments)
                     .map(rows -> stored(rows.iterator().next(), namespace, pod, spec, relevant, namedPorts, changes)));
@@ -110,7 +109,7 @@ public class EndpointRegistry implements NamespaceMembers {
     }
 
     /** The endpoint as put_endpoint stored it, with the bucket writes that implies; or the failure it reported. */
-    private Endpoint stored(Row row, String namespace, String pod, EndpointSpec spec, Labels relevant, String namedPorts,
+    private Endpoint stored(Row row, String namespace, String pod, EndpointSpec spec, IdentityLabels relevant, String namedPorts,
                             BucketChanges changes) {
         switch (row.getString("outcome")) {
             case "no-namespace" -> {
@@ -125,7 +124,7 @@ public class EndpointRegistry implements NamespaceMembers {
             default -> throw new IllegalStateException("put_endpoint answered '" + row.getString("outcome") + "'");
         }
         int id = row.getInteger("identity_id");
-        Identity identity = Identity.of(NumericIdentity.of(id), relevant);
+        Identity identity = Identity.of(id, relevant);
         if (row.getBoolean("identity_created")) {
             changes.putIdentity(identity.toRecord());
         }
@@ -202,8 +201,7 @@ public class EndpointRegistry implements NamespaceMembers {
     }
 
     private static Endpoint endpoint(Row row) {
-        Identity identity = new Identity(row.getInteger("identity_id"),
-                IdentityLabels.parse(row.getString("identity_labels")).toStrings(), null, null);
+        Identity identity = Identity.of(row.getInteger("identity_id"), IdentityLabels.parse(row.getString("identity_labels")));
         Instant lease = row.getOffsetDateTime("lease_expires_at").toInstant();
         return new Endpoint(row.getString("namespace"), row.getString("pod"), row.getString("node"), row.getString("ip"),
                 LabelsColumn.read(row.getJsonObject("labels")), NamedPortsJson.read(row.getString("named_ports")), identity, lease);
@@ -226,8 +224,8 @@ public class EndpointRegistry implements NamespaceMembers {
                     }
                     List<Member> members = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        members.add(new Member(row, allocator.relevant(
-                                K8sIdentityLabels.forPod(namespace, LabelsColumn.read(row.getJsonObject("labels")), namespaceLabels))));
+                        members.add(new Member(row, IdentityLabels.of(allocator.relevant(
+                                K8sIdentityLabels.forPod(namespace, LabelsColumn.read(row.getJsonObject("labels")), namespaceLabels)))));
                     }
                     return allocator.allocate(transaction, members.stream().map(Member::relevant).toList(), true, changes)
                             .chain(allocations -> reidentify(transaction, namespace, members, allocations, changes));
@@ -241,7 +239,7 @@ public class EndpointRegistry implements NamespaceMembers {
         List<Integer> identities = new ArrayList<>();
         for (Member member : members) {
             Row row = member.row();
-            int id = allocations.get(IdentityLabels.canonical(member.relevant())).identity().id();
+            int id = allocations.get(member.relevant().canonical()).identity().id();
             if (id != row.getInteger("identity_id")) {
                 ids.add(row.getLong("id"));
                 identities.add(id);
