@@ -7,24 +7,27 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The real control plane for end-to-end tests: identity-service and policy-service started from their
  * built jars on ports of their own, against the test NATS (4223) and databases of their own
  * ({@code *_it}, emptied by Flyway at start), so a test run never disturbs a running demo.
  */
-final class ControlPlane implements AutoCloseable {
+public final class ControlPlane implements AutoCloseable {
 
-    static final int IDENTITY_PORT = 18081;
-    static final int POLICY_PORT = 18082;
-    static final String NATS_URL = "nats://127.0.0.1:4223";
+    public static final int IDENTITY_PORT = 18081;
+    public static final int POLICY_PORT = 18082;
+    public static final String NATS_URL = "nats://127.0.0.1:4223";
 
     private final List<Process> processes = new ArrayList<>();
 
-    static ControlPlane start() throws Exception {
+    public static ControlPlane start() throws Exception {
         ControlPlane plane = new ControlPlane();
         try {
             plane.startService("identity-service", IDENTITY_PORT, "septum_identity_it");
@@ -38,19 +41,24 @@ final class ControlPlane implements AutoCloseable {
         return plane;
     }
 
-    static String identityUrl() {
+    public static String identityUrl() {
         return "http://127.0.0.1:" + IDENTITY_PORT;
     }
 
-    static String policyUrl() {
+    public static String policyUrl() {
         return "http://127.0.0.1:" + POLICY_PORT;
     }
 
     private void startService(String name, int port, String database) throws IOException {
-        Path jar = Repo.root().resolve("services").resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(name + " is not built: " + jar);
+        Path built = Repo.root().resolve("services").resolve(name).resolve("target/quarkus-app");
+        if (!Files.exists(built.resolve("quarkus-run.jar"))) {
+            throw new IllegalStateException(name + " is not built: " + built.resolve("quarkus-run.jar"));
         }
+        // Run a copy: Quarkus loads classes lazily from its jars, and a build replacing them during a long
+        // test run would leave the service hanging on a class it can no longer read.
+        Path app = Repo.itRunDirectory().resolve("apps").resolve(name);
+        copyTree(built, app);
+        Path jar = app.resolve("quarkus-run.jar");
         Path log = Repo.itRunDirectory().resolve("logs").resolve(name + ".log");
         Files.createDirectories(log.getParent());
         processes.add(new ProcessBuilder(Repo.java(), "-XX:+UseSerialGC", "-Xmx384m",
@@ -63,6 +71,26 @@ final class ControlPlane implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (Files.exists(to)) {
+            try (Stream<Path> old = Files.walk(to)) {
+                for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
     }
 
     private void awaitHealthy(int port, String name) throws Exception {

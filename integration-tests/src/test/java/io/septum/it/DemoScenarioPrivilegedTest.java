@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,28 +19,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Needs root (network namespaces, BPF).
  */
 @Tag("privileged")
+@ExtendWith(SharedControlPlane.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoScenarioPrivilegedTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static ControlPlane controlPlane;
+
+    private static PolicyLab lab;
 
     @BeforeAll
     static void startLab() throws Exception {
-        controlPlane = ControlPlane.start();
-        SeptumCommand.run("lab", "down");
-        SeptumCommand.ok("policy", "delete", "--all");
-        SeptumCommand.ok("lab", "up", "-f", "infra/lab/demo.yaml");
+        lab = PolicyLab.up("infra/lab/demo.yaml", 1);
     }
 
     @AfterAll
     static void stopLab() throws Exception {
-        try {
-            SeptumCommand.run("lab", "down");
-        } finally {
-            if (controlPlane != null) {
-                controlPlane.close();
-            }
+        if (lab != null) {
+            lab.close();
         }
     }
 

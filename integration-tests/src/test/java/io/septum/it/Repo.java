@@ -4,12 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Paths of the checkout under test. */
-final class Repo {
+public final class Repo {
 
     private Repo() {
     }
 
-    static Path root() {
+    public static Path root() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("septum"))) {
             dir = dir.getParent();
@@ -21,11 +21,11 @@ final class Repo {
     }
 
     /** Runtime folder of the end-to-end tests, apart from a demo's. */
-    static Path itRunDirectory() {
+    public static Path itRunDirectory() {
         return root().resolve(".run/it");
     }
 
-    static String java() {
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

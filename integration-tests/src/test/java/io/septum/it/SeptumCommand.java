@@ -11,17 +11,17 @@ import java.util.concurrent.TimeUnit;
  * Runs {@code ./septum} exactly as a user does, against the test control plane and a lab of its own name
  * ("septest"), so that the end-to-end tests exercise the real launcher, CLI, lab and enforcers.
  */
-final class SeptumCommand {
+public final class SeptumCommand {
 
-    static final String LAB = "septest";
+    public static final String LAB = "septest";
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     private SeptumCommand() {
     }
 
-    static Map<String, String> environment() {
+    public static Map<String, String> environment() {
         return Map.of(
                 "SEPTUM_IDENTITY_URL", ControlPlane.identityUrl(),
                 "SEPTUM_POLICY_URL", ControlPlane.policyUrl(),
@@ -31,12 +31,22 @@ final class SeptumCommand {
                 "SEPTUM_LAB_API_PORT", "19870");
     }
 
-    static Result run(String... args) throws IOException, InterruptedException {
+    public static Result run(String... args) throws IOException, InterruptedException {
+        return run(true, args);
+    }
+
+    /** Like {@link #run} but logs only the command and its exit code, for commands with long output (matrices). */
+    public static Result runQuietly(String... args) throws IOException, InterruptedException {
+        return run(false, args);
+    }
+
+    private static Result run(boolean logOutput, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Repo.root().resolve("septum").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(Repo.root().toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment());
+        long start = System.nanoTime();
         Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(180, TimeUnit.SECONDS)) {
@@ -44,12 +54,13 @@ final class SeptumCommand {
             throw new IllegalStateException("septum " + String.join(" ", args) + " did not finish within 180 s");
         }
         String text = new String(output, StandardCharsets.UTF_8);
-        System.out.println("$ septum " + String.join(" ", args) + "  [exit " + process.exitValue() + "]\n" + text);
+        System.out.printf("$ septum %s  [exit %d, %.1f s]%n%s", String.join(" ", args), process.exitValue(),
+                (System.nanoTime() - start) / 1e9, logOutput ? text + "\n" : "");
         return new Result(process.exitValue(), text);
     }
 
     /** Runs and fails unless the exit code is 0. */
-    static String ok(String... args) throws IOException, InterruptedException {
+    public static String ok(String... args) throws IOException, InterruptedException {
         Result result = run(args);
         if (result.exitCode() != 0) {
             throw new AssertionError("septum " + String.join(" ", args) + " exited " + result.exitCode() + ":\n" + result.output());

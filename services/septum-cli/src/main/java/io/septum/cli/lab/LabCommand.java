@@ -89,7 +89,7 @@ public final class LabCommand {
             ArrayNode pods = out.putArray("pods");
             for (LabState.PodState pod : state.pods()) {
                 ObjectNode p = pods.addObject().put("name", pod.key()).put("node", pod.node()).put("ip", pod.ip())
-                        .put("interface", pod.hostInterface());
+                        .put("interface", pod.hostInterface()).put("netns", pod.netns());
                 p.set("labels", JsonHttp.JSON.valueToTree(pod.labels()));
                 for (JsonNode ep : endpoints.getOrDefault(pod.node(), JsonHttp.JSON.nullNode()).path("items")) {
                     if (ep.path("namespace").asText().equals(pod.namespace()) && ep.path("pod").asText().equals(pod.name())) {
