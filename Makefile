@@ -13,7 +13,7 @@ help:
 	@echo "make up     - start identity-service and policy-service in the background"
 	@echo "make down   - stop the lab, the services, NATS and PostgreSQL: nothing left running"
 	@echo "make bench-datapath        - packet rate/throughput: no program vs Septum vs iptables/ipset (~8 min; ARGS=--quick)"
-	@echo "make bench-policy-latency  - policy apply -> enforced on 3 nodes, p50/p99 of 100 changes (~6 min; ARGS=--quick)"
+	@echo "make bench-policy-latency  - policy apply -> enforced on 3 nodes, p50/p99 of 100 changes (~11 min; ARGS=--quick)"
 
 setup:
 	@infra/setup.sh
