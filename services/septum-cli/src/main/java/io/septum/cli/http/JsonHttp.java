@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * A small JSON-over-HTTP client for the Septum services and enforcers. Non-2xx answers become a
@@ -22,7 +21,9 @@ public final class JsonHttp {
 
     public static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final int CONNECT_TIMEOUT_MILLIS = 3_000;
+    private static final int READ_TIMEOUT_MILLIS = 60_000;
+
     private final String serviceName;
     private final URI base;
 
@@ -46,54 +47,70 @@ public final class JsonHttp {
     }
 
     public JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET(), "GET " + path);
+        return send("GET", path, null, null);
     }
 
     public JsonNode delete(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE(), "DELETE " + path);
+        return send("DELETE", path, null, null);
     }
 
     public JsonNode put(String path, Object body) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes(body))), "PUT " + path);
+        return send("PUT", path, "application/json", bytes(body));
     }
 
     public JsonNode post(String path, String contentType, String body) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), "POST " + path);
+        return send("POST", path, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private JsonNode send(HttpRequest.Builder request, String what) {
-        HttpResponse<byte[]> response;
+    /**
+     * One request on {@link HttpURLConnection}: java.net.http.HttpClient costs more than half a second of
+     * start-up (selector thread, executor, many classes) for a command that sends one or two requests.
+     */
+    private JsonNode send(String method, String path, String contentType, byte[] requestBody) {
+        String what = method + " " + path;
+        int status;
+        byte[] responseBody;
         try {
-            response = client.send(request.timeout(Duration.ofSeconds(60)).header("Accept", "application/json").build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpURLConnection connection = (HttpURLConnection) base.resolve(path).toURL().openConnection();
+            connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+            connection.setReadTimeout(READ_TIMEOUT_MILLIS);
+            connection.setRequestMethod(method);
+            connection.setRequestProperty("Accept", "application/json");
+            if (requestBody != null) {
+                connection.setRequestProperty("Content-Type", contentType);
+                connection.setDoOutput(true);
+                connection.setFixedLengthStreamingMode(requestBody.length);
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(requestBody);
+                }
+            }
+            status = connection.getResponseCode();
+            try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+                responseBody = in == null ? new byte[0] : in.readAllBytes();
+            }
         } catch (ConnectException e) {
             throw new ServiceException(0, serviceName + " is not reachable at " + base + " (is it running? 'make up' starts it)");
         } catch (IOException e) {
             throw new ServiceException(0, what + " on " + serviceName + " at " + base + " failed: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServiceException(0, what + ": interrupted");
         }
         JsonNode body = null;
-        if (response.body().length > 0) {
+        if (responseBody.length > 0) {
             try {
-                body = JSON.readTree(response.body());
+                body = JSON.readTree(responseBody);
             } catch (IOException e) {
-                body = JSON.getNodeFactory().textNode(new String(response.body(), StandardCharsets.UTF_8));
+                body = JSON.getNodeFactory().textNode(new String(responseBody, StandardCharsets.UTF_8));
             }
         }
-        if (response.statusCode() >= 300) {
+        if (status >= 300) {
             String message = body != null && body.hasNonNull("message") ? body.get("message").asText()
-                    : body != null ? body.asText() : "HTTP " + response.statusCode();
+                    : body != null ? body.asText() : "HTTP " + status;
             if (body != null && body.path("errors").isArray() && !body.get("errors").isEmpty()
                     && !message.contains(body.get("errors").get(0).path("message").asText("\u0000"))) {
                 StringBuilder all = new StringBuilder(message);
                 body.get("errors").forEach(e -> all.append("\n  ").append(e.path("path").asText()).append(": ").append(e.path("message").asText()));
                 message = all.toString();
             }
-            throw new ServiceException(response.statusCode(), serviceName + ": " + message);
+            throw new ServiceException(status, serviceName + ": " + message);
         }
         return body == null ? JSON.nullNode() : body;
     }
