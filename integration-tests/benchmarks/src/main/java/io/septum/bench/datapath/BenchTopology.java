@@ -104,7 +104,8 @@ public final class BenchTopology implements AutoCloseable {
         removeNamespaces();
     }
 
-    private static void removeNamespaces() {
+    /** Deletes whatever topology exists (a fresh one, or an interrupted run's). */
+    static void removeNamespaces() {
         for (String netns : List.of(Pod.CLIENT.netns(), Pod.SERVER.netns(), NODE_NETNS)) {
             if (Files.exists(NETNS_DIRECTORY.resolve(netns))) {
                 ExternalCommand.run("ip", "netns", "delete", netns);

@@ -81,6 +81,9 @@ public final class DatapathBenchmark {
         String loadBefore = loadAverage();
         long started = System.nanoTime();
         Map<String, Map<Workload, List<Measurement>>> samples = new LinkedHashMap<>();
+        // Ctrl-C runs no finally block but shutdown hooks: leave no namespace or pin behind either way.
+        Thread cleanUp = new Thread(DatapathBenchmark::removeEverything, "sepbench-clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try (SeptumDatapath septum = SeptumDatapath.open();
              KernelProgramStats stats = options.programStats() ? KernelProgramStats.enable() : null) {
             List<Enforcement> modes = modes(septum);
@@ -103,6 +106,16 @@ public final class DatapathBenchmark {
             out.put("load_average_before", loadBefore);
             out.put("load_average_after", loadAverage());
             return out;
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(cleanUp);
+        }
+    }
+
+    private static void removeEverything() {
+        try {
+            BenchTopology.removeNamespaces();
+        } finally {
+            SeptumDatapath.removePins();
         }
     }
 

@@ -17,16 +17,20 @@ final class KernelProgramStats implements AutoCloseable {
     private static final Path SYSCTL = Path.of("/proc/sys/kernel/bpf_stats_enabled");
 
     private final String previous;
+    /** Restores the setting also when the benchmark is interrupted (Ctrl-C runs no finally block, but hooks). */
+    private final Thread restoreOnExit;
 
     private KernelProgramStats(String previous) {
         this.previous = previous;
+        this.restoreOnExit = new Thread(this::restore, "restore-bpf-stats");
     }
 
     static KernelProgramStats enable() {
         try {
-            String previous = Files.readString(SYSCTL).strip();
+            KernelProgramStats stats = new KernelProgramStats(Files.readString(SYSCTL).strip());
+            Runtime.getRuntime().addShutdownHook(stats.restoreOnExit);
             Files.writeString(SYSCTL, "1");
-            return new KernelProgramStats(previous);
+            return stats;
         } catch (IOException e) {
             throw new UncheckedIOException("enable BPF run-time statistics through " + SYSCTL, e);
         }
@@ -34,6 +38,11 @@ final class KernelProgramStats implements AutoCloseable {
 
     @Override
     public void close() {
+        Runtime.getRuntime().removeShutdownHook(restoreOnExit);
+        restore();
+    }
+
+    private void restore() {
         try {
             Files.writeString(SYSCTL, previous);
         } catch (IOException e) {

@@ -131,6 +131,11 @@ final class SeptumDatapath implements AutoCloseable {
         return out;
     }
 
+    /** Removes the pins without closing this process's handles: for an interrupted run's shutdown. */
+    static void removePins() {
+        Datapath.removePins(PIN_DIRECTORY);
+    }
+
     /** Releases the datapath and removes its pins (the programs went with the topologies' veths). */
     @Override
     public void close() {

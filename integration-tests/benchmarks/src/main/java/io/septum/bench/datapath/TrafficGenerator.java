@@ -89,7 +89,7 @@ final class TrafficGenerator {
     private Measurement tcpGigabits() {
         String port = Integer.toString(Workload.TCP_GBPS.port());
         try (ExternalCommand.Background server = ExternalCommand.start(
-                ExternalCommand.inNetns(Pod.SERVER.netns(), serverCpu, "iperf3", "--server", "--one-off", "--forceflush", "--port", port),
+                ExternalCommand.inNetns(Pod.SERVER.netns(), serverCpu, serverLifetime("iperf3", "--server", "--one-off", "--forceflush", "--port", port)),
                 "Server listening", START_LIMIT)) {
             JsonNode report = JSON.readTree(ExternalCommand.require(ExternalCommand.exec(
                     ExternalCommand.inNetns(Pod.CLIENT.netns(), clientCpu, "iperf3", "--client", Pod.SERVER.address(), "--port", port,
@@ -114,7 +114,7 @@ final class TrafficGenerator {
     private Measurement tcpConnections() {
         String port = Integer.toString(Workload.TCP_CRR.port());
         try (ExternalCommand.Background server = ExternalCommand.start(
-                ExternalCommand.inNetns(Pod.SERVER.netns(), serverCpu, tool.toString(), "crr-server", port), "ready", START_LIMIT)) {
+                ExternalCommand.inNetns(Pod.SERVER.netns(), serverCpu, serverLifetime(tool.toString(), "crr-server", port)), "ready", START_LIMIT)) {
             JsonNode result = lastJsonLine(ExternalCommand.require(ExternalCommand.exec(
                     ExternalCommand.inNetns(Pod.CLIENT.netns(), clientCpu, tool.toString(), "crr-client", Pod.SERVER.address(), port,
                             Double.toString(seconds)),
@@ -127,6 +127,16 @@ final class TrafficGenerator {
             return new Measurement(result.path("cps").asDouble(),
                     result.path("cpu_seconds").asDouble() + served.path("cpu_seconds").asDouble(), result.path("connections").asDouble());
         }
+    }
+
+    /**
+     * {@code command} under coreutils' timeout: a server outlives an interrupted benchmark (no finally block runs on
+     * Ctrl-C) by a minute at most. timeout passes our SIGTERM on to it, so it can still report when asked to stop.
+     */
+    private String[] serverLifetime(String... command) {
+        List<String> out = new java.util.ArrayList<>(List.of("timeout", Long.toString(Math.round(seconds) + 60)));
+        out.addAll(List.of(command));
+        return out.toArray(String[]::new);
     }
 
     /** iperf3 takes whole seconds only (and reads 0 as "run forever"). */
