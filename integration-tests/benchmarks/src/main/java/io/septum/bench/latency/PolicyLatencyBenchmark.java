@@ -86,6 +86,15 @@ public final class PolicyLatencyBenchmark {
         long started = System.nanoTime();
         progress.println("starting identity-service :" + BenchControlPlane.IDENTITY_PORT + " and policy-service :" + BenchControlPlane.POLICY_PORT);
         BenchControlPlane controlPlane = BenchControlPlane.start();
+        // Ctrl-C runs no finally block but shutdown hooks: take the lab down and stop the services either way.
+        Thread cleanUp = new Thread(() -> {
+            try {
+                septum.run("lab", "down");
+            } finally {
+                controlPlane.close();
+            }
+        }, "sepbench-lab-down");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try {
             septum.run("lab", "down");
             septum.ok("policy", "delete", "--all");
@@ -132,6 +141,7 @@ public final class PolicyLatencyBenchmark {
                 septum.run("lab", "down");
             }
         } finally {
+            Runtime.getRuntime().removeShutdownHook(cleanUp);
             controlPlane.close();
         }
     }
