@@ -26,10 +26,22 @@ public final class JsonHttp {
 
     private final String serviceName;
     private final URI base;
+    private final String unreachableHint;
 
     public JsonHttp(String serviceName, URI base) {
+        this(serviceName, base, "is it running? 'make up' starts it");
+    }
+
+    /** {@code unreachableHint} says what to check when nothing answers at {@code base}. */
+    public JsonHttp(String serviceName, URI base, String unreachableHint) {
         this.serviceName = serviceName;
         this.base = base;
+        this.unreachableHint = unreachableHint;
+    }
+
+    /** A node's enforcer API in the lab. */
+    public static JsonHttp enforcer(String node, String apiUrl) {
+        return new JsonHttp("enforcer of " + node, URI.create(apiUrl), "is it running? see './septum lab status'");
     }
 
     /** A refusal or failure of a service, with the HTTP status (0 when unreachable) and its message. */
@@ -89,7 +101,7 @@ public final class JsonHttp {
                 responseBody = in == null ? new byte[0] : in.readAllBytes();
             }
         } catch (ConnectException e) {
-            throw new ServiceException(0, serviceName + " is not reachable at " + base + " (is it running? 'make up' starts it)");
+            throw new ServiceException(0, serviceName + " is not reachable at " + base + " (" + unreachableHint + ")");
         } catch (IOException e) {
             throw new ServiceException(0, what + " on " + serviceName + " at " + base + " failed: " + e);
         }

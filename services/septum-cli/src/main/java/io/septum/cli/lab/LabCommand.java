@@ -79,7 +79,7 @@ public final class LabCommand {
             for (LabState.NodeState node : state.nodes()) {
                 ObjectNode n = nodes.addObject().put("name", node.name()).put("netns", node.netns()).put("podCidr", node.podCidr())
                         .put("enforcerPid", node.enforcerPid()).put("enforcerRunning", Processes.alive(node.enforcerPid()))
-                        .put("api", node.apiUrl());
+                        .put("api", node.apiUrl()).put("log", node.logFile());
                 n.set("status", statuses.get(node.name()));
             }
             ArrayNode namespaces = out.putArray("namespaces");
@@ -119,7 +119,8 @@ public final class LabCommand {
             long pid = n.path("enforcerPid").asLong();
             String enforcer = pid == 0 ? "stopped" : "pid " + pid + (n.path("enforcerRunning").asBoolean()
                     ? (s.path("synced").asBoolean() ? " ready" : s.has("error") ? " no API" : " syncing") : " DEAD");
-            String problems = pid == 0 ? "-" : s.has("error") ? s.path("error").asText()
+            boolean dead = pid != 0 && !n.path("enforcerRunning").asBoolean();
+            String problems = pid == 0 ? "-" : dead ? "exited; see " + n.path("log").asText() : s.has("error") ? s.path("error").asText()
                     : s.path("problems").isEmpty() ? "-" : String.join("; ", s.path("problems").valueStream().map(JsonNode::asText).toList());
             out.append(String.format(nodeRow, n.path("name").asText(), enforcer,
                     s.has("endpoints") ? s.path("endpointsReady").asText() + "/" + s.path("endpoints").asText() + " ready" : "-",

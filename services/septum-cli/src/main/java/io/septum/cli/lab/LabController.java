@@ -137,7 +137,7 @@ public final class LabController {
     }
 
     private void awaitEnforcer(LabState.NodeState node) {
-        JsonHttp api = new JsonHttp("enforcer of " + node.name(), java.net.URI.create(node.apiUrl()));
+        JsonHttp api = JsonHttp.enforcer(node.name(), node.apiUrl());
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
@@ -217,7 +217,7 @@ public final class LabController {
         body.put("ip", pod.ip());
         body.put("labels", pod.labels());
         body.put("namedPorts", namedPorts);
-        new JsonHttp("enforcer of " + node.name(), java.net.URI.create(node.apiUrl()))
+        JsonHttp.enforcer(node.name(), node.apiUrl())
                 .put("/v1/endpoints/" + pod.namespace() + "/" + pod.name(), body);
     }
 
@@ -338,7 +338,7 @@ public final class LabController {
         LabState.PodState pod = state.pod(key);
         Map<String, String> labels = change.applyTo(pod.labels());
         LabState.NodeState node = state.node(pod.node());
-        new JsonHttp("enforcer of " + node.name(), java.net.URI.create(node.apiUrl()))
+        JsonHttp.enforcer(node.name(), node.apiUrl())
                 .put("/v1/endpoints/" + pod.namespace() + "/" + pod.name() + "/labels", Map.of("labels", labels));
         List<LabState.PodState> pods = new ArrayList<>();
         for (LabState.PodState p : state.pods()) {
@@ -376,7 +376,7 @@ public final class LabController {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         for (LabState.NodeState node : state.nodes()) {
             try {
-                out.put(node.name(), new JsonHttp("enforcer of " + node.name(), java.net.URI.create(node.apiUrl())).get(path));
+                out.put(node.name(), JsonHttp.enforcer(node.name(), node.apiUrl()).get(path));
             } catch (JsonHttp.ServiceException e) {
                 out.put(node.name(), JsonHttp.JSON.getNodeFactory().objectNode().put("error", e.getMessage()));
             }
