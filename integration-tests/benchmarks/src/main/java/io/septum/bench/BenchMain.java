@@ -50,6 +50,9 @@ public final class BenchMain {
         @Option(names = "--program-stats", description = "Also report the ns per run of Septum's programs from the kernel's "
                 + "BPF statistics (switched on machine-wide for the run; its rates are then not for comparison).")
         boolean programStats;
+        @Option(names = "--pairs", description = "Back-to-back pairs without/with Septum on one topology, for a paired "
+                + "ratio (default 11; 0 skips them).")
+        Integer pairs;
 
         @Override
         public Integer call() throws Exception {
@@ -60,7 +63,7 @@ public final class BenchMain {
                     sizes != null ? sizes : base.septumSizes(),
                     ruleSizes != null ? ruleSizes : base.ruleSizes(),
                     workloads != null ? workloads.stream().map(BenchMain::workload).toList() : base.workloads(),
-                    !noPin, programStats);
+                    !noPin, programStats, pairs != null ? pairs : base.pairs());
             printResult(new DatapathBenchmark(options, System.err).run());
             return 0;
         }

@@ -35,14 +35,15 @@ public final class DatapathBenchmark {
      * @param pinCpus      client on CPU 0, server on CPU 1
      * @param programStats switch on the kernel's BPF run-time statistics and report Septum's cost per program run
      *                     (a diagnostic: it slows every BPF program on the machine a little, Septum's included)
+     * @param pairs        back-to-back pairs of runs without and with Septum's programs on one topology (0: none)
      */
     public record Options(int repeats, double seconds, List<Integer> septumSizes, List<Integer> ruleSizes, List<Workload> workloads,
-                          boolean pinCpus, boolean programStats) {
+                          boolean pinCpus, boolean programStats, int pairs) {
         public Options {
             septumSizes = septumSizes.stream().sorted().distinct().toList();
             ruleSizes = ruleSizes.stream().sorted().distinct().toList();
             workloads = List.copyOf(workloads);
-            if (repeats < 1 || seconds <= 0 || septumSizes.isEmpty() || workloads.isEmpty()) {
+            if (repeats < 1 || seconds <= 0 || septumSizes.isEmpty() || workloads.isEmpty() || pairs < 0) {
                 throw new IllegalArgumentException("need at least one repeat, a positive duration, one Septum size and one workload");
             }
             for (int size : septumSizes) {
@@ -56,12 +57,12 @@ public final class DatapathBenchmark {
         }
 
         public static Options full() {
-            return new Options(11, 1, List.of(10, 1_000, 10_000, 100_000), List.of(1_000, 10_000), List.of(Workload.values()), true, false);
+            return new Options(11, 1, List.of(10, 1_000, 10_000, 100_000), List.of(1_000, 10_000), List.of(Workload.values()), true, false, 11);
         }
 
         /** Every mode and workload once, briefly: checks that the harness works, its figures are not worth quoting. */
         public static Options quick() {
-            return new Options(1, 1, List.of(10, 1_000, 10_000, 100_000), List.of(1_000, 10_000), List.of(Workload.values()), true, false);
+            return new Options(1, 1, List.of(10, 1_000, 10_000, 100_000), List.of(1_000, 10_000), List.of(Workload.values()), true, false, 1);
         }
     }
 
@@ -96,6 +97,9 @@ public final class DatapathBenchmark {
                 }
             }
             ObjectNode out = report(samples, modes);
+            if (options.pairs() > 0) {
+                out.set("paired", pairedRatios(septum, traffic));
+            }
             out.put("septum_flow_events", septum.flowEvents());
             out.put("septum_flow_event_losses", septum.eventLosses());
             if (stats != null) {
@@ -142,19 +146,64 @@ public final class DatapathBenchmark {
         return order;
     }
 
+    /**
+     * The goal's comparison once more, as tightly paired as the machine allows: on one topology with Septum's maps
+     * written, each pair measures every workload with the programs detached and then attached (the order alternating),
+     * seconds apart; the ratio of each pair, then the median of the ratios. Noise that lasts longer than a pair cancels.
+     */
+    private ObjectNode pairedRatios(SeptumDatapath septum, TrafficGenerator traffic) {
+        int size = options.septumSizes().getFirst();
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        try (BenchTopology topology = BenchTopology.create()) {
+            septum.enforce(topology, size);
+            traffic.warmUp();
+            for (int p = 0; p < options.pairs(); p++) {
+                Map<Workload, Measurement> with;
+                Map<Workload, Measurement> without;
+                if (p % 2 == 0) {
+                    septum.detachPrograms();
+                    without = measureAll(traffic, "none (paired)");
+                    septum.attachPrograms();
+                    with = measureAll(traffic, "septum-" + size + " (paired)");
+                } else {
+                    with = measureAll(traffic, "septum-" + size + " (paired)");
+                    septum.detachPrograms();
+                    without = measureAll(traffic, "none (paired)");
+                    septum.attachPrograms();
+                }
+                for (Workload w : options.workloads()) {
+                    ratios.computeIfAbsent(w.figure(), k -> new ArrayList<>()).add(with.get(w).rate() / without.get(w).rate());
+                    ratios.computeIfAbsent(w.perCpuFigure(), k -> new ArrayList<>())
+                            .add(with.get(w).perCpuSecond() / without.get(w).perCpuSecond());
+                }
+                progress.printf(Locale.ROOT, "pair %d/%d: without %s%n             with    %s%n", p + 1, options.pairs(), format(without), format(with));
+            }
+        }
+        ObjectNode out = new ObjectMapper().createObjectNode();
+        out.put("pairs", options.pairs());
+        out.put("septum_size", size);
+        ObjectNode vsNone = out.putObject("septum_vs_none");
+        ratios.forEach((figure, values) -> vsNone.put(figure, round(new Samples(values).median(), 3)));
+        return out;
+    }
+
+    private Map<Workload, Measurement> measureAll(TrafficGenerator traffic, String mode) {
+        Map<Workload, Measurement> figures = new LinkedHashMap<>();
+        for (Workload w : options.workloads()) {
+            try {
+                figures.put(w, traffic.measure(w));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("measure " + w.figure() + " with " + mode + ": " + e.getMessage(), e);
+            }
+        }
+        return figures;
+    }
+
     private Map<Workload, Measurement> runOnce(Enforcement mode, TrafficGenerator traffic) {
         try (BenchTopology topology = BenchTopology.create()) {
             mode.apply(topology);
             traffic.warmUp();
-            Map<Workload, Measurement> figures = new LinkedHashMap<>();
-            for (Workload w : options.workloads()) {
-                try {
-                    figures.put(w, traffic.measure(w));
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException("measure " + w.figure() + " with " + mode.name() + ": " + e.getMessage(), e);
-                }
-            }
-            return figures;
+            return measureAll(traffic, mode.name());
         }
     }
 

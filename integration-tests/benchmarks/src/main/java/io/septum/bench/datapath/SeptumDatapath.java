@@ -91,6 +91,20 @@ final class SeptumDatapath implements AutoCloseable {
         addEndpoint(Pod.SERVER, PeerPolicy.SERVER_ENDPOINT, PeerPolicy.SERVER_IDENTITY);
     }
 
+    /** Takes the programs off both veths (maps untouched): the same topology without Septum. */
+    void detachPrograms() {
+        for (Pod pod : Pod.values()) {
+            datapath.detach(BenchTopology.NODE_NETNS, pod.hostInterface());
+        }
+    }
+
+    /** Puts the programs back on both veths; the interfaces, and so the endpoint entries, are unchanged. */
+    void attachPrograms() {
+        for (Pod pod : Pod.values()) {
+            datapath.attach(BenchTopology.NODE_NETNS, pod.hostInterface());
+        }
+    }
+
     private void addEndpoint(Pod pod, int endpointId, int identity) {
         var address = Ipv4.parse(pod.address());
         datapath.ipcache().put(Ipv4Prefix.host(address), new IpcacheValue(identity, null, 0));
