@@ -33,8 +33,12 @@ public final class KvProbe implements AutoCloseable {
         this.connection = connection;
     }
 
+    /** Connects to the NATS of the service under test (septum.nats.url). */
     public static KvProbe connect() {
-        String url = ConfigProvider.getConfig().getValue("septum.nats.url", String.class);
+        return connect(ConfigProvider.getConfig().getValue("septum.nats.url", String.class));
+    }
+
+    public static KvProbe connect(String url) {
         try {
             return new KvProbe(Nats.connect(url));
         } catch (IOException e) {
