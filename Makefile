@@ -12,8 +12,11 @@ help:
 	@echo "make build  - build everything (BPF objects, services, enforcer, CLI)"
 	@echo "make up     - start identity-service and policy-service in the background"
 	@echo "make down   - stop the lab, the services, NATS and PostgreSQL: nothing left running"
-	@echo "make bench-datapath        - packet rate/throughput: no program vs Septum vs iptables/ipset (~8 min; ARGS=--quick)"
+	@echo "make bench-datapath        - packet rate/throughput: no program vs Septum vs iptables/ipset (~9 min; ARGS=--quick)"
 	@echo "make bench-policy-latency  - policy apply -> enforced on 3 nodes, p50/p99 of 100 changes (~11 min; ARGS=--quick)"
+	@echo "make bench-identity-alloc  - identity allocations/s via REST, 64 clients: new and known label sets (~2 min)"
+	@echo "make bench-identity-fanout - allocation -> arrival at 100 watching NATS connections, p50/p99 (~1 min)"
+	@echo "make bench-identity-gc     - identity collection under 1,000 pod creations + deletions/s (~2 min)"
 
 setup:
 	@infra/setup.sh
@@ -55,3 +58,16 @@ bench-datapath: setup
 bench-policy-latency: build
 	@infra/nats.sh start bench
 	@$(BENCH_RUN) policy-latency $(ARGS); status=$$?; infra/nats.sh stop bench >&2; exit $$status
+
+# identity-service benchmarks (BENCHMARKS.md, identity-service): each builds the service, starts it on :38081 with
+# database septum_identity_bench (emptied) and a NATS of its own on :4225, runs, stops what it started and prints one
+# line of JSON. ARGS passes -Dbench.* options, e.g. make bench-identity-alloc ARGS=-Dbench.seconds=10.
+.PHONY: bench-identity-alloc bench-identity-fanout bench-identity-gc
+bench-identity-alloc: setup
+	@services/identity-service/bench/run.sh alloc $(ARGS)
+
+bench-identity-fanout: setup
+	@services/identity-service/bench/run.sh fanout $(ARGS)
+
+bench-identity-gc: setup
+	@services/identity-service/bench/run.sh gc $(ARGS)
