@@ -1,5 +1,7 @@
 package io.septum.identity.allocation;
 
+import io.septum.auth.Role;
+import io.septum.auth.rest.Access;
 import io.septum.identity.api.ApiException;
 import io.septum.identity.api.FieldProblems;
 import io.septum.identity.api.IdentityApi;
@@ -54,6 +56,7 @@ public class IdentityResource {
             content = @Content(schema = @Schema(implementation = Identity.class)))
     @APIResponse(responseCode = "400", ref = IdentityApi.BAD_REQUEST)
     @APIResponse(responseCode = "503", ref = IdentityApi.UNAVAILABLE)
+    @Access({}) // identities are cluster-wide; enforcers get theirs by registering endpoints
     public Uni<RestResponse<Identity>> allocateIdentity(AllocateIdentityRequest request) {
         // The hot path: checked and, for a reserved or remembered set, answered without a reactive pipeline.
         try {
@@ -84,6 +87,7 @@ public class IdentityResource {
             content = @Content(schema = @Schema(implementation = Identity.class)))
     @APIResponse(responseCode = "400", ref = IdentityApi.BAD_REQUEST)
     @APIResponse(responseCode = "404", ref = IdentityApi.NOT_FOUND)
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public Uni<Identity> lookupIdentity(
             @RestQuery @Parameter(description = "Label texts source:key=value, separated by commas", required = true)
             String labels) {
@@ -101,6 +105,7 @@ public class IdentityResource {
     @APIResponse(responseCode = "200", description = "One page of identities",
             content = @Content(schema = @Schema(implementation = IdentityList.class)))
     @APIResponse(responseCode = "400", ref = IdentityApi.BAD_REQUEST)
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public Uni<IdentityList> listIdentities(
             @RestQuery @Parameter(description = "Kubernetes-style label selector over qualified label keys, e.g. k8s:app=web")
             String selector,
@@ -122,6 +127,7 @@ public class IdentityResource {
     @Path("reserved")
     @APIResponse(responseCode = "200", description = "The reserved identities",
             content = @Content(schema = @Schema(implementation = IdentityList.class)))
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public IdentityList listReservedIdentities() {
         return new IdentityList(Arrays.stream(ReservedIdentity.values()).map(Identity::of).toList(), null);
     }
@@ -131,6 +137,7 @@ public class IdentityResource {
     @APIResponse(responseCode = "200", description = "The identity",
             content = @Content(schema = @Schema(implementation = Identity.class)))
     @APIResponse(responseCode = "404", ref = IdentityApi.NOT_FOUND)
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public Uni<Identity> getIdentity(@RestPath int id) {
         return Operation.find("get identity " + id, "identity " + id, () -> allocator.find(id));
     }

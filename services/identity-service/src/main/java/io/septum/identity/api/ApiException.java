@@ -1,5 +1,6 @@
 package io.septum.identity.api;
 
+import io.septum.auth.rest.AccessDenied;
 import io.septum.identity.distribution.DistributionException;
 import io.septum.model.policy.FieldError;
 
@@ -62,6 +63,9 @@ public final class ApiException extends RuntimeException {
         return failure -> {
             if (failure instanceof ApiException e) {
                 return new ApiException(e.status, operation + ": " + e.getMessage(), e.errors, e);
+            }
+            if (failure instanceof AccessDenied denied) { // already audited where it was raised
+                return new ApiException(403, operation + ": " + denied.getMessage(), List.of(), denied);
             }
             if (failure instanceof DistributionException) {
                 return new ApiException(503, operation + ": " + failure.getMessage(), List.of(), failure);

@@ -1,5 +1,8 @@
 package io.septum.identity.endpoints;
 
+import io.septum.auth.Role;
+import io.septum.auth.rest.Access;
+import io.septum.auth.rest.CurrentCaller;
 import io.septum.identity.allocation.IdentityResource;
 import io.septum.identity.api.FieldProblems;
 import io.septum.identity.api.IdentityApi;
@@ -28,15 +31,18 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class EndpointResource {
 
     private final EndpointRegistry registry;
+    private final CurrentCaller caller;
 
-    public EndpointResource(EndpointRegistry registry) {
+    public EndpointResource(EndpointRegistry registry, CurrentCaller caller) {
         this.registry = registry;
+        this.caller = caller;
     }
 
     @GET
     @APIResponse(responseCode = "200", description = "One page of endpoints",
             content = @Content(schema = @Schema(implementation = EndpointList.class)))
     @APIResponse(responseCode = "400", ref = IdentityApi.BAD_REQUEST)
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public Uni<EndpointList> listEndpoints(
             @RestQuery @Parameter(description = "Only the endpoints of this node") String node,
             @RestQuery @Parameter(description = "Page size, 1–1000", schema = @Schema(type = SchemaType.INTEGER, format = "int32", defaultValue = "100"))
@@ -63,9 +69,13 @@ public class EndpointResource {
     @APIResponse(responseCode = "404", ref = IdentityApi.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = IdentityApi.CONFLICT)
     @APIResponse(responseCode = "503", ref = IdentityApi.UNAVAILABLE)
+    @Access(value = Role.ENFORCER, node = Access.BODY)
     public Uni<Endpoint> putEndpoint(@RestPath String namespace, @RestPath String pod, EndpointSpec spec) {
-        return Operation.run("put endpoint " + namespace + "/" + pod,
-                () -> registry.put(namespace, pod, EndpointSpecCheck.check(namespace, pod, spec)));
+        return Operation.run("put endpoint " + namespace + "/" + pod, () -> {
+            EndpointSpec checked = EndpointSpecCheck.check(namespace, pod, spec);
+            caller.requireNode(checked.node(), "the endpoint");
+            return requireOwnNode(namespace, pod).chain(() -> registry.put(namespace, pod, checked));
+        });
     }
 
     @GET
@@ -73,6 +83,7 @@ public class EndpointResource {
     @APIResponse(responseCode = "200", description = "The endpoint",
             content = @Content(schema = @Schema(implementation = Endpoint.class)))
     @APIResponse(responseCode = "404", ref = IdentityApi.NOT_FOUND)
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public Uni<Endpoint> getEndpoint(@RestPath String namespace, @RestPath String pod) {
         String key = namespace + "/" + pod;
         return Operation.find("get endpoint " + key, "endpoint " + key, () -> registry.find(namespace, pod));
@@ -83,7 +94,24 @@ public class EndpointResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", ref = IdentityApi.NOT_FOUND)
     @APIResponse(responseCode = "503", ref = IdentityApi.UNAVAILABLE)
+    @Access(value = Role.ENFORCER, node = Access.BODY)
     public Uni<Void> deleteEndpoint(@RestPath String namespace, @RestPath String pod) {
-        return Operation.run("delete endpoint " + namespace + "/" + pod, () -> registry.delete(namespace, pod));
+        return Operation.run("delete endpoint " + namespace + "/" + pod,
+                () -> requireOwnNode(namespace, pod).chain(() -> registry.delete(namespace, pod)));
+    }
+
+    /**
+     * An enforcer may change only endpoints of its own node: one registered by another node is neither taken
+     * over nor deleted. Admin needs no look-up.
+     */
+    private Uni<Void> requireOwnNode(String namespace, String pod) {
+        if (caller.get().is(Role.ADMIN)) {
+            return Uni.createFrom().voidItem();
+        }
+        return registry.find(namespace, pod).invoke(existing -> {
+            if (existing != null) {
+                caller.requireNode(existing.node(), "the endpoint");
+            }
+        }).replaceWithVoid();
     }
 }

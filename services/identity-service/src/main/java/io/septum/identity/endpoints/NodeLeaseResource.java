@@ -1,5 +1,7 @@
 package io.septum.identity.endpoints;
 
+import io.septum.auth.Role;
+import io.septum.auth.rest.Access;
 import io.septum.identity.api.FieldProblems;
 import io.septum.identity.api.IdentityApi;
 import io.septum.identity.api.Operation;
@@ -35,6 +37,7 @@ public class NodeLeaseResource {
             content = @Content(schema = @Schema(implementation = NodeLease.class)))
     @APIResponse(responseCode = "400", ref = IdentityApi.BAD_REQUEST)
     @APIResponse(responseCode = "503", ref = IdentityApi.UNAVAILABLE)
+    @Access(value = Role.ENFORCER, node = "path:node")
     public Uni<NodeLease> renewNodeLease(@RestPath String node, LeaseRenewal renewal) {
         return Operation.run("renew lease of node " + node, () -> {
             FieldProblems problems = new FieldProblems();

@@ -1,5 +1,7 @@
 package io.septum.identity.namespaces;
 
+import io.septum.auth.Role;
+import io.septum.auth.rest.Access;
 import io.septum.identity.api.FieldProblems;
 import io.septum.identity.api.IdentityApi;
 import io.septum.identity.api.Operation;
@@ -33,6 +35,7 @@ public class NamespaceResource {
     @GET
     @APIResponse(responseCode = "200", description = "The namespaces",
             content = @Content(schema = @Schema(implementation = NamespaceList.class)))
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public Uni<NamespaceList> listNamespaces() {
         return Operation.run("list namespaces", () -> registry.list().map(NamespaceList::new));
     }
@@ -43,6 +46,7 @@ public class NamespaceResource {
             content = @Content(schema = @Schema(implementation = Namespace.class)))
     @APIResponse(responseCode = "400", ref = IdentityApi.BAD_REQUEST)
     @APIResponse(responseCode = "503", ref = IdentityApi.UNAVAILABLE)
+    @Access({}) // namespaces are cluster-wide: septum-admin only
     public Uni<Namespace> putNamespace(@RestPath String name, NamespaceSpec spec) {
         return Operation.run("put namespace " + name, () -> {
             NamespaceSpec body = spec == null ? new NamespaceSpec(null) : spec;
@@ -63,6 +67,7 @@ public class NamespaceResource {
     @APIResponse(responseCode = "200", description = "The namespace",
             content = @Content(schema = @Schema(implementation = Namespace.class)))
     @APIResponse(responseCode = "404", ref = IdentityApi.NOT_FOUND)
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public Uni<Namespace> getNamespace(@RestPath String name) {
         return Operation.find("get namespace " + name, "namespace " + name, () -> registry.find(name));
     }
@@ -72,6 +77,7 @@ public class NamespaceResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", ref = IdentityApi.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = IdentityApi.CONFLICT)
+    @Access({})
     public Uni<Void> deleteNamespace(@RestPath String name) {
         return Operation.run("delete namespace " + name, () -> registry.delete(name));
     }

@@ -1,5 +1,6 @@
 package io.septum.identity.replicas;
 
+import io.septum.auth.testing.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.septum.identity.testing.KvProbe;
@@ -50,6 +51,7 @@ class ReplicasIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String ADMIN_TOKEN = TestTokens.admin();
     private static final List<String> SETTINGS = List.of(
             "-Dseptum.identity.gc.enabled=true", "-Dseptum.identity.gc.interval=250ms", "-Dseptum.identity.gc.grace=30s",
             "-Dseptum.identity.lease.duration=3s", "-Dseptum.identity.allocation.cache-ttl=1s");
@@ -227,7 +229,8 @@ class ReplicasIT {
     private static HttpResponse<String> call(ServiceProcess replica, String method, String path, Object body) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(replica.url().resolve(URI.create(path.replace(" ", "%20"))))
-                    .timeout(Duration.ofSeconds(30));
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN);
             if (body != null) {
                 request.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));

@@ -1,5 +1,6 @@
 package io.septum.policy.api;
 
+import io.septum.auth.rest.AccessDenied;
 import io.septum.model.api.ErrorResponse;
 import io.septum.model.policy.FieldError;
 import io.septum.policy.distribution.DistributionException;
@@ -54,6 +55,9 @@ public final class ApiException extends RuntimeException {
     public static ApiException of(String operation, Throwable failure) {
         if (failure instanceof ApiException api) {
             return api;
+        }
+        if (failure instanceof AccessDenied denied) { // already audited where it was raised
+            return new ApiException(403, operation + ": " + denied.getMessage());
         }
         if (failure instanceof DistributionException) {
             return new ApiException(503, operation + ": " + failure.getMessage(), failure);

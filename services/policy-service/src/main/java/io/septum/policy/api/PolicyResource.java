@@ -1,5 +1,8 @@
 package io.septum.policy.api;
 
+import io.septum.auth.Role;
+import io.septum.auth.rest.Access;
+import io.septum.auth.rest.CurrentCaller;
 import io.septum.model.policy.FieldCursor;
 import io.septum.model.policy.PolicyObject;
 import io.septum.model.policy.PolicyParser;
@@ -53,6 +56,9 @@ public class PolicyResource {
     @Inject
     BodyLimit bodyLimit;
 
+    @Inject
+    CurrentCaller caller;
+
     @POST
     @Consumes({YAML, MediaType.APPLICATION_JSON})
     @Operation(operationId = "applyPolicies", summary = "Create or update policy objects, all or nothing.")
@@ -62,6 +68,7 @@ public class PolicyResource {
     @APIResponse(responseCode = "413", ref = ApiDefinition.TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiDefinition.UNSUPPORTED)
     @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
+    @Access(value = Role.POLICY_EDITOR, namespace = Access.BODY)
     public Uni<ApplyResponse> apply(@QueryParam("namespace") @DefaultValue(PolicyParser.DEFAULT_NAMESPACE) String namespace,
                                     String body) {
         // Bodies sent without Content-Length pass BodyLimit's filter: check what was read.
@@ -78,6 +85,7 @@ public class PolicyResource {
         return Uni.createFrom().item(() -> parse(body, namespace))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .emitOn(task -> context.runOnContext(v -> task.run()))
+                .invoke(this::requireNamespaces)
                 .chain(objects -> writer.apply(objects))
                 .map(ApplyResponse::of)
                 .onFailure().transform(ApiException.in(APPLY));
@@ -88,6 +96,7 @@ public class PolicyResource {
     @APIResponse(responseCode = "200", description = "The stored objects, ordered by kind, namespace and name.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyList.class)))
     @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public Uni<PolicyList> list(@QueryParam("namespace") String namespace) {
         return repository.find(PolicySelection.inNamespace(Optional.ofNullable(namespace)))
                 .map(PolicyList::of)
@@ -99,6 +108,7 @@ public class PolicyResource {
     @APIResponse(responseCode = "200", description = "The deleted objects (none is not an error).",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeleteResponse.class)))
     @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
+    @Access(value = Role.POLICY_EDITOR, namespace = "query:namespace")
     public Uni<DeleteResponse> deleteAll(@QueryParam("namespace") String namespace) {
         PolicySelection selection = PolicySelection.inNamespace(Optional.ofNullable(namespace));
         return writer.delete(selection)
@@ -114,6 +124,7 @@ public class PolicyResource {
     @APIResponse(responseCode = "404", ref = ApiDefinition.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = ApiDefinition.AMBIGUOUS)
     @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public Uni<PolicyDetail> get(@PathParam("namespace") String namespace, @PathParam("name") String name,
                                  @QueryParam("kind") String kind) {
         PolicySelection selection = named(namespace, name, kind);
@@ -133,6 +144,7 @@ public class PolicyResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeleteResponse.class)))
     @APIResponse(responseCode = "404", ref = ApiDefinition.NOT_FOUND)
     @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
+    @Access(value = Role.POLICY_EDITOR, namespace = "path:namespace")
     public Uni<DeleteResponse> delete(@PathParam("namespace") String namespace, @PathParam("name") String name,
                                       @QueryParam("kind") String kind) {
         PolicySelection selection = named(namespace, name, kind);
@@ -143,6 +155,13 @@ public class PolicyResource {
             }
             return DeleteResponse.of(outcome);
         }).onFailure().transform(ApiException.in(operation));
+    }
+
+    /** All or nothing: one object outside the caller's namespaces refuses the whole bundle before anything is written. */
+    private void requireNamespaces(List<PolicyObject> objects) {
+        for (PolicyObject object : objects) {
+            caller.requireNamespace(object.ref().namespace(), object.ref().toString());
+        }
     }
 
     private static List<PolicyObject> parse(String body, String namespace) {

@@ -3,6 +3,8 @@ package io.septum.policy.api;
 import io.septum.policy.status.ClusterStatus;
 import io.septum.policy.status.StatusReporter;
 import io.smallrye.mutiny.Uni;
+import io.septum.auth.Role;
+import io.septum.auth.rest.Access;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -28,6 +30,7 @@ public class StatusResource {
     @APIResponse(responseCode = "200", description = "Targets and every known node.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ClusterStatus.class)))
     @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public Uni<ClusterStatus> status() {
         return reporter.current().onFailure().transform(ApiException.in("get status"));
     }
