@@ -4,6 +4,7 @@
 # "demo" (default) listens on ${SEPTUM_NATS_PORT:-4222}; "test" on ${SEPTUM_TEST_NATS_PORT:-4223}, so that
 # test runs never touch the buckets a running demo uses; "bench" on ${SEPTUM_BENCH_NATS_PORT:-4224}, started
 # only by the benchmarks that need the full stack (make bench-policy-latency).
+# SEPTUM_NATS_AUTH=on: with the users and per-subject permissions of infra/auth.sh (.run/auth/nats/users.conf).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -23,8 +24,14 @@ case "$cmd" in
     port_open 127.0.0.1 "$port" && die "port $port is taken by another process; set SEPTUM_NATS_PORT/SEPTUM_TEST_NATS_PORT"
     command -v nats-server >/dev/null || die "nats-server is not installed; run 'make setup'"
     mkdir -p "$dir/jetstream"
-    say "starting NATS ($instance) with JetStream on 127.0.0.1:$port"
-    nohup nats-server -a 127.0.0.1 -p "$port" -js -sd "$dir/jetstream" -n "septum-$instance" \
+    config=()
+    if [ "${SEPTUM_NATS_AUTH:-off}" = on ]; then
+      # Users and per-subject permissions from infra/auth.sh; every client then needs its credentials.
+      "$SEPTUM_ROOT/infra/auth.sh"
+      config=(-c "$SEPTUM_RUN/auth/nats/users.conf")
+    fi
+    say "starting NATS ($instance) with JetStream on 127.0.0.1:$port${config:+ with users and permissions}"
+    nohup nats-server "${config[@]}" -a 127.0.0.1 -p "$port" -js -sd "$dir/jetstream" -n "septum-$instance" \
       >"$SEPTUM_LOGS/nats-$instance.log" 2>&1 </dev/null &
     echo $! >"$pidfile"
     wait_for_port 127.0.0.1 "$port" 15 "NATS ($instance)"

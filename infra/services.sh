@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts/stops the control-plane services in the background and waits until they are healthy.
 #   services.sh start|stop|status
+# Every REST call needs a bearer token signed with $SEPTUM_RUN/auth/signing-key.pem (infra/auth.sh).
 # Addresses: identity-service 127.0.0.1:${SEPTUM_IDENTITY_PORT:-8081}, policy-service :${SEPTUM_POLICY_PORT:-8082}.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -23,7 +24,8 @@ start_one() {
   port_open 127.0.0.1 "$port" && die "port $port for $name is taken by another process; set SEPTUM_$(echo "${name%%-*}" | tr a-z A-Z)_PORT"
   say "starting $name on 127.0.0.1:$port"
   nohup setsid "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx512m -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
-    -Dseptum.nats.url="${SEPTUM_NATS_URL:-nats://127.0.0.1:4222}" -jar "$jar" >"$SEPTUM_LOGS/$name.log" 2>&1 </dev/null &
+    -Dseptum.nats.url="${SEPTUM_NATS_URL:-nats://127.0.0.1:4222}" \
+    -Dmp.jwt.verify.publickey.location="$SEPTUM_RUN/auth/signing-key.pub.pem" -jar "$jar" >"$SEPTUM_LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
 }
 
@@ -41,6 +43,7 @@ wait_healthy() {
 case "${1:-status}" in
   start)
     JAVA_HOME=$(find_java25) || exit 1
+    "$SEPTUM_ROOT/infra/auth.sh" # the key the services verify tokens with
     for s in "${services[@]}"; do start_one "$s"; done
     for s in "${services[@]}"; do wait_healthy "$s"; done
     ;;

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 JAVA_HOME=$(find_java25) || exit 1
 say "JDK 25: $JAVA_HOME"
 
-packages=(clang llvm libbpf-dev bpftool iproute2 nats-server postgresql postgresql-client curl unzip make ca-certificates procps iptables ipset
+packages=(openssl clang llvm libbpf-dev bpftool iproute2 nats-server postgresql postgresql-client curl unzip make ca-certificates procps iptables ipset
   gcc libc6-dev iperf3) # gcc and iperf3: the datapath benchmark's traffic generators
 missing=()
 for p in "${packages[@]}"; do
@@ -35,6 +35,7 @@ if ! mount | grep -q ' /sys/fs/bpf type bpf'; then
   mount -t bpf bpf /sys/fs/bpf || die "cannot mount bpffs on /sys/fs/bpf"
 fi
 
+"$SEPTUM_ROOT/infra/auth.sh"
 "$SEPTUM_ROOT/infra/nats.sh" start
 "$SEPTUM_ROOT/infra/nats.sh" start test
 "$SEPTUM_ROOT/infra/postgres.sh" start

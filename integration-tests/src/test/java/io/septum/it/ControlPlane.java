@@ -1,5 +1,7 @@
 package io.septum.it;
 
+import io.septum.auth.token.LocalAuth;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +31,8 @@ public final class ControlPlane implements AutoCloseable {
 
     public static ControlPlane start() throws Exception {
         ControlPlane plane = new ControlPlane();
+        // The services trust this key; the CLI the tests run (SEPTUM_RUN is the same folder) signs with it.
+        LocalAuth.in(Repo.itRunDirectory()).ensure();
         try {
             plane.startService("identity-service", IDENTITY_PORT, "septum_identity_it");
             plane.startService("policy-service", POLICY_PORT, "septum_policy_it");
@@ -67,6 +71,7 @@ public final class ControlPlane implements AutoCloseable {
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
                 "-Dquarkus.flyway.clean-disabled=false", "-Dquarkus.flyway.clean-at-start=true",
                 "-Dseptum.nats.url=" + NATS_URL,
+                "-Dmp.jwt.verify.publickey.location=" + LocalAuth.in(Repo.itRunDirectory()).publicKey(),
                 "-jar", jar.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

@@ -6,6 +6,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.septum.enforcer.agent.api.EnforcerApi;
 import io.septum.enforcer.agent.api.LocalApiServer;
+import io.septum.enforcer.agent.auth.BearerToken;
 import io.septum.enforcer.agent.cluster.ClusterWatch;
 import io.septum.enforcer.agent.endpoints.EndpointStore;
 import io.septum.enforcer.agent.endpoints.IdentityServiceClient;
@@ -20,9 +21,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
@@ -49,6 +53,16 @@ public final class EnforcerMain implements Callable<Integer> {
 
     @Option(names = "--identity-url", defaultValue = "${env:SEPTUM_IDENTITY_URL:-http://127.0.0.1:8081}", description = "identity-service base URL (default: ${DEFAULT-VALUE}).")
     URI identityUrl;
+
+    @Option(names = "--token-file", defaultValue = "${env:SEPTUM_TOKEN_FILE}",
+            description = "File holding this node's bearer token (role enforcer, this node) for identity-service; read on every call.")
+    Path tokenFile;
+
+    @Option(names = "--nats-user", description = "NATS user of this node (enforcer-<node> in infra/auth.sh's users); none: connect without one.")
+    String natsUser;
+
+    @Option(names = "--nats-password-file", description = "File holding the NATS user's password.")
+    Path natsPasswordFile;
 
     @Option(names = "--api-host", defaultValue = "127.0.0.1", description = "Address of the local endpoint API (default: ${DEFAULT-VALUE}).")
     String apiHost;
@@ -97,8 +111,14 @@ public final class EnforcerMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--policy-entries-per-endpoint must be 1.."
                     + policyMapEntries + " (--policy-map-entries), not " + policyEntriesPerEndpoint);
         }
-        IdentityServiceClient identityService = new IdentityServiceClient(config.identityUrl());
-        Connection nats = Nats.connectReconnectOnConnect(natsOptions(config));
+        BearerToken token = new BearerToken(Optional.ofNullable(tokenFile));
+        IdentityServiceClient identityService = new IdentityServiceClient(config.identityUrl(), token);
+        Options.Builder natsOptions = natsOptions(config);
+        if (natsUser != null) {
+            // The server refuses this node any subject but its own status and flows, and any bucket write.
+            natsOptions.userInfo(natsUser, natsPassword());
+        }
+        Connection nats = Nats.connectReconnectOnConnect(natsOptions.build());
         try (Datapath datapath = Datapath.open(new DatapathConfig(config.pinDirectory(), ringBufferBytes, policyMapEntries));
              StatusPublisher status = new StatusPublisher(nats, config.node(), config.statusIntervalMillis());
              Reconciler reconciler = new Reconciler(datapath, config.nodeNetns(), config.allowFromHost(),
@@ -106,7 +126,7 @@ public final class EnforcerMain implements Callable<Integer> {
              FlowEventReader events = datapath.openEvents(new FlowLog(config.node()));
              ClusterWatch watch = new ClusterWatch(nats, reconciler::submit);
              LocalApiServer api = new LocalApiServer();
-             LeaseRenewer leases = new LeaseRenewer(config.node(), new LeaseClient(config.identityUrl()),
+             LeaseRenewer leases = new LeaseRenewer(config.node(), new LeaseClient(config.identityUrl(), token),
                      new ReconcilerEndpoints(config.node(), reconciler, identityService))) {
             EndpointStore store = new EndpointStore(config.stateDirectory());
             reconciler.start();
@@ -126,7 +146,18 @@ public final class EnforcerMain implements Callable<Integer> {
         return 0;
     }
 
-    private static Options natsOptions(EnforcerConfig config) {
+    private String natsPassword() throws IOException {
+        if (natsPasswordFile == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--nats-user needs --nats-password-file");
+        }
+        try {
+            return Files.readString(natsPasswordFile).strip();
+        } catch (IOException e) {
+            throw new IOException("read the NATS password of " + natsUser + " from " + natsPasswordFile + ": " + e, e);
+        }
+    }
+
+    private static Options.Builder natsOptions(EnforcerConfig config) {
         return new Options.Builder()
                 .server(config.natsUrl())
                 .connectionName("septum-enforcer-" + config.node())
@@ -136,8 +167,7 @@ public final class EnforcerMain implements Callable<Integer> {
                     if (event != ConnectionListener.Events.RESUBSCRIBED) {
                         LOG.info("NATS " + event.name().toLowerCase(java.util.Locale.ROOT) + " (" + config.natsUrl() + ")");
                     }
-                })
-                .build();
+                });
     }
 
     /** Parses durations like 500ms, 2s, 1m. */

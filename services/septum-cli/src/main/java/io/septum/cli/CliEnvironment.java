@@ -1,9 +1,12 @@
 package io.septum.cli;
 
+import io.septum.auth.token.LocalAuth;
+
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where the CLI finds everything, from the environment the {@code septum} launcher sets (each has a
@@ -11,7 +14,7 @@ import java.util.Map;
  * the Septum checkout itself (for the enforcer jar and the JDK the lab starts enforcers with).
  */
 public record CliEnvironment(URI identityUrl, URI policyUrl, String natsUrl, Path runDirectory, String labName,
-                             Path home, Path javaHome) {
+                             Path home, Path javaHome, Map<String, String> variables) {
 
     public static CliEnvironment fromSystem() {
         return from(System.getenv());
@@ -27,7 +30,34 @@ public record CliEnvironment(URI identityUrl, URI policyUrl, String natsUrl, Pat
                 run,
                 env.getOrDefault("SEPTUM_LAB", "septum"),
                 home,
-                Path.of(env.getOrDefault("JAVA_HOME", System.getProperty("java.home"))));
+                Path.of(env.getOrDefault("JAVA_HOME", System.getProperty("java.home"))),
+                Map.copyOf(env));
+    }
+
+    /**
+     * The bearer token the CLI sends to the services: {@code SEPTUM_TOKEN}, else the file {@code SEPTUM_TOKEN_FILE},
+     * else the local installation's CLI token ($SEPTUM_RUN/auth/cli.token, created with the signing key when
+     * missing); empty when none is readable (the service then answers 401, and the CLI says why).
+     */
+    public Optional<String> token() {
+        String token = variables.get("SEPTUM_TOKEN");
+        if (token != null && !token.isBlank()) {
+            return Optional.of(token.strip());
+        }
+        String file = variables.get("SEPTUM_TOKEN_FILE");
+        if (file != null && !file.isBlank()) {
+            return Optional.of(LocalAuth.read(Path.of(file)));
+        }
+        try {
+            return Optional.of(localAuth().cliToken());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The signing key and tokens of this installation ($SEPTUM_RUN/auth). */
+    public LocalAuth localAuth() {
+        return LocalAuth.in(runDirectory);
     }
 
     /** The enforcer's runnable jar in this checkout (built by {@code make build}). */

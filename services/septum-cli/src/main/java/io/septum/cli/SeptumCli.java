@@ -1,5 +1,6 @@
 package io.septum.cli;
 
+import io.septum.cli.auth.AuthCommand;
 import io.septum.cli.http.JsonHttp;
 import io.septum.cli.identity.EndpointCommand;
 import io.septum.cli.identity.IdentityCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         description = "Identity-based network security for containers, enforced in the kernel with eBPF.",
         subcommands = {LabCommand.class, PolicyCommand.class,
                 IdentityCommand.class,
-                EndpointCommand.class,
+                EndpointCommand.class, AuthCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SeptumCli {
 

@@ -1,5 +1,6 @@
 package io.septum.bench.latency;
 
+import io.septum.auth.token.LocalAuth;
 import io.septum.bench.Repo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +40,8 @@ final class BenchControlPlane implements AutoCloseable {
 
     static BenchControlPlane start() throws InterruptedException {
         BenchControlPlane plane = new BenchControlPlane();
+        // The services trust this installation's key; the CLI the benchmark runs (same SEPTUM_RUN) signs with it.
+        LocalAuth.in(Repo.runDirectory()).ensure();
         try {
             plane.launch("identity-service", IDENTITY_PORT);
             plane.launch("policy-service", POLICY_PORT);
@@ -73,7 +76,9 @@ final class BenchControlPlane implements AutoCloseable {
                     "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + database,
                     "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
                     "-Dquarkus.flyway.clean-disabled=false", "-Dquarkus.flyway.clean-at-start=true",
-                    "-Dseptum.nats.url=" + NATS_URL, "-jar", jar.toString())
+                    "-Dseptum.nats.url=" + NATS_URL,
+                    "-Dmp.jwt.verify.publickey.location=" + LocalAuth.in(Repo.runDirectory()).publicKey(),
+                    "-jar", jar.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start());
         } catch (IOException e) {
             throw new UncheckedIOException("start " + service + " on port " + port, e);

@@ -3,6 +3,7 @@ package io.septum.bench.latency;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.septum.auth.token.LocalAuth;
 import io.septum.bench.ExternalCommand;
 import io.septum.bench.Repo;
 import io.septum.bench.Samples;
@@ -66,6 +67,8 @@ public final class PolicyLatencyBenchmark {
     private final PrintStream progress;
     private final SeptumCli septum = new SeptumCli();
     private final HttpClient http = HttpClient.newHttpClient();
+    /** The installation's admin token, as the CLI sends it. */
+    private final String bearer = "Bearer " + LocalAuth.in(Repo.runDirectory()).cliToken();
     /** The port the policy allows now; every change flips it between 80 and 81. */
     private int allowedPort = 80;
 
@@ -190,7 +193,7 @@ public final class PolicyLatencyBenchmark {
     private double timeThroughApi(String policyYaml) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         HttpResponse<String> posted = http.send(HttpRequest.newBuilder(BenchControlPlane.policyUrl().resolve("/v1/policies?namespace=" + NAMESPACE))
-                .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(policyYaml)).build(),
+                .header("Authorization", bearer).header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(policyYaml)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (posted.statusCode() / 100 != 2) {
             throw new IllegalStateException("POST /v1/policies answered " + posted.statusCode() + ": " + posted.body());
@@ -223,7 +226,7 @@ public final class PolicyLatencyBenchmark {
     }
 
     private JsonNode status() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(BenchControlPlane.policyUrl().resolve("/v1/status")).build(),
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(BenchControlPlane.policyUrl().resolve("/v1/status")).header("Authorization", bearer).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET /v1/status answered " + response.statusCode() + ": " + response.body());

@@ -1,5 +1,6 @@
 package io.septum.enforcer.agent.endpoints;
 
+import io.septum.enforcer.agent.auth.BearerToken;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,17 +47,19 @@ public final class IdentityServiceClient {
     }
 
     private final URI base;
+    private final BearerToken token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    public IdentityServiceClient(URI base) {
+    public IdentityServiceClient(URI base, BearerToken token) {
         this.base = base;
+        this.token = token;
     }
 
     public RegisteredEndpoint putEndpoint(String node, LocalEndpoint endpoint) throws IdentityServiceException {
         String operation = "register endpoint " + endpoint.key() + " with identity-service";
         try {
             byte[] body = JSON.writeValueAsBytes(new EndpointRequest(node, endpoint.ip(), endpoint.labels(), endpoint.namedPorts()));
-            HttpRequest request = HttpRequest.newBuilder(endpointUri(endpoint.namespace(), endpoint.pod()))
+            HttpRequest request = token.authorize(HttpRequest.newBuilder(endpointUri(endpoint.namespace(), endpoint.pod())))
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -70,13 +73,15 @@ public final class IdentityServiceClient {
 
     public void deleteEndpoint(String namespace, String pod) throws IdentityServiceException {
         String operation = "remove endpoint " + namespace + "/" + pod + " from identity-service";
-        HttpRequest request = HttpRequest.newBuilder(endpointUri(namespace, pod)).timeout(Duration.ofSeconds(30)).DELETE().build();
         try {
+            HttpRequest request = token.authorize(HttpRequest.newBuilder(endpointUri(namespace, pod))).timeout(Duration.ofSeconds(30)).DELETE().build();
             send(request, operation);
         } catch (IdentityServiceException e) {
             if (e.status() != 404) {
                 throw e;
             }
+        } catch (IOException e) {
+            throw new IdentityServiceException(0, operation + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.septum.enforcer.agent.leases;
 
+import io.septum.enforcer.agent.auth.BearerToken;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,16 +32,18 @@ public final class LeaseClient {
     }
 
     private final URI base;
+    private final BearerToken token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    public LeaseClient(URI base) {
+    public LeaseClient(URI base, BearerToken token) {
         this.base = base;
+        this.token = token;
     }
 
     /** Renews the node's lease, listing every endpoint it enforces; fails with an IOException naming the cause. */
     public NodeLease renew(String node, List<String> endpoints) throws IOException, InterruptedException {
         String operation = "renew the lease of node " + node + " with identity-service at " + base;
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/nodes/" + node + "/lease"))
+        HttpRequest request = token.authorize(HttpRequest.newBuilder(base.resolve("/v1/nodes/" + node + "/lease")))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("endpoints", endpoints))))

@@ -1,5 +1,6 @@
 package io.septum.enforcer.agent.leases;
 
+import io.septum.enforcer.agent.auth.BearerToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -67,7 +68,7 @@ class LeaseRenewerTest {
     }
 
     private LeaseRenewer renewer() {
-        return new LeaseRenewer("node-0", new LeaseClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort())), endpoints);
+        return new LeaseRenewer("node-0", new LeaseClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), BearerToken.none()), endpoints);
     }
 
     @Test

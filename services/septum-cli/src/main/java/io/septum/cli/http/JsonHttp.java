@@ -11,6 +11,7 @@ import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * A small JSON-over-HTTP client for the Septum services and enforcers. Non-2xx answers become a
@@ -27,21 +28,24 @@ public final class JsonHttp {
     private final String serviceName;
     private final URI base;
     private final String unreachableHint;
+    private final Optional<String> bearerToken;
 
-    public JsonHttp(String serviceName, URI base) {
-        this(serviceName, base, "is it running? 'make up' starts it");
+    /** A control-plane service, called with {@code bearerToken} (see {@code CliEnvironment#token}). */
+    public JsonHttp(String serviceName, URI base, Optional<String> bearerToken) {
+        this(serviceName, base, "is it running? 'make up' starts it", bearerToken);
     }
 
     /** {@code unreachableHint} says what to check when nothing answers at {@code base}. */
-    public JsonHttp(String serviceName, URI base, String unreachableHint) {
+    public JsonHttp(String serviceName, URI base, String unreachableHint, Optional<String> bearerToken) {
         this.serviceName = serviceName;
         this.base = base;
         this.unreachableHint = unreachableHint;
+        this.bearerToken = bearerToken;
     }
 
     /** A node's enforcer API in the lab. */
     public static JsonHttp enforcer(String node, String apiUrl) {
-        return new JsonHttp("enforcer of " + node, URI.create(apiUrl), "is it running? see './septum lab status'");
+        return new JsonHttp("enforcer of " + node, URI.create(apiUrl), "is it running? see './septum lab status'", Optional.empty());
     }
 
     /** A refusal or failure of a service, with the HTTP status (0 when unreachable) and its message. */
@@ -88,6 +92,7 @@ public final class JsonHttp {
             connection.setReadTimeout(READ_TIMEOUT_MILLIS);
             connection.setRequestMethod(method);
             connection.setRequestProperty("Accept", "application/json");
+            bearerToken.ifPresent(token -> connection.setRequestProperty("Authorization", "Bearer " + token));
             if (requestBody != null) {
                 connection.setRequestProperty("Content-Type", contentType);
                 connection.setDoOutput(true);
@@ -121,6 +126,9 @@ public final class JsonHttp {
                 StringBuilder all = new StringBuilder(message);
                 body.get("errors").forEach(e -> all.append("\n  ").append(e.path("path").asText()).append(": ").append(e.path("message").asText()));
                 message = all.toString();
+            }
+            if (status == 401 && bearerToken.isEmpty()) {
+                message += " (no token found: set SEPTUM_TOKEN or SEPTUM_TOKEN_FILE, or run as the user that owns $SEPTUM_RUN/auth)";
             }
             throw new ServiceException(status, serviceName + ": " + message);
         }

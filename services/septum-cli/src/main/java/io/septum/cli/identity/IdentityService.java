@@ -18,7 +18,12 @@ final class IdentityService {
     /** The largest page the service gives: fewest round trips. */
     private static final int PAGE = 1000;
 
-    private final JsonHttp http = new JsonHttp("identity-service", CliEnvironment.fromSystem().identityUrl());
+    private final JsonHttp http = http();
+
+    private static JsonHttp http() {
+        CliEnvironment env = CliEnvironment.fromSystem();
+        return new JsonHttp("identity-service", env.identityUrl(), env.token());
+    }
 
     JsonNode allocate(List<String> labels) {
         return http.post("/v1/identities", "application/json", JsonHttp.JSON.valueToTree(Map.of("labels", labels)).toString());

@@ -40,7 +40,7 @@ public final class LabController {
         this.env = env;
         this.network = new LabNetwork(env.labName());
         this.labDirectory = env.runDirectory().resolve("lab").resolve(env.labName());
-        this.identity = new JsonHttp("identity-service", env.identityUrl());
+        this.identity = new JsonHttp("identity-service", env.identityUrl(), env.token());
         this.apiPortBase = Integer.parseInt(System.getenv().getOrDefault("SEPTUM_LAB_API_PORT", "9870"));
     }
 
@@ -125,12 +125,20 @@ public final class LabController {
         Path stateDir = labDirectory.resolve(name);
         Path log = logDirectory().resolve(env.labName() + "-" + name + ".log");
         int port = apiPortBase + index;
-        List<String> command = List.of(env.javaHome().resolve("bin/java").toString(),
+        // The node's own token (role enforcer, this node only): the enforcer sends it to identity-service.
+        Path token = env.localAuth().mintNodeToken(name);
+        List<String> command = new ArrayList<>(List.of(env.javaHome().resolve("bin/java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx384m", LOG_FORMAT,
                 "-jar", env.enforcerJar().toString(),
                 "--node", name, "--node-netns", network.nodeNetns(index),
-                "--nats", env.natsUrl(), "--identity-url", env.identityUrl().toString(),
-                "--api-port", Integer.toString(port), "--pin-dir", pins.toString(), "--state-dir", stateDir.toString());
+                "--nats", env.natsUrl(), "--identity-url", env.identityUrl().toString(), "--token-file", token.toString(),
+                "--api-port", Integer.toString(port), "--pin-dir", pins.toString(), "--state-dir", stateDir.toString()));
+        // The node's NATS user (infra/auth.sh), when the installation has one: a NATS server started with
+        // SEPTUM_NATS_AUTH=on accepts nothing else, one without users ignores it.
+        Path natsPassword = env.localAuth().dir().resolve("nats").resolve("enforcer-" + name + ".password");
+        if (Files.isReadable(natsPassword)) {
+            command.addAll(List.of("--nats-user", "enforcer-" + name, "--nats-password-file", natsPassword.toString()));
+        }
         long pid = Processes.startDetached(command, log);
         return new LabState.NodeState(name, index, network.nodeNetns(index), LabNetwork.podCidr(index),
                 LabNetwork.underlayAddress(index), port, pid, pins.toString(), stateDir.toString(), log.toString(), command);

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 public final class PolicyCommand {
 
     static JsonHttp policyService() {
-        return new JsonHttp("policy-service", CliEnvironment.fromSystem().policyUrl());
+        return new JsonHttp("policy-service", CliEnvironment.fromSystem().policyUrl(), CliEnvironment.fromSystem().token());
     }
 
     @Command(name = "apply", description = "Create or update the policies in FILE (multi-document YAML or JSON) or in every .yaml/.yml/.json file of DIR.")

@@ -25,7 +25,7 @@ public final class PolicyWait {
 
     /** True once every node is at the targets read at the start; false after {@code limit}, with what is behind on {@code err}. */
     public static boolean until(Duration limit, PrintStream out, PrintStream err) throws InterruptedException {
-        JsonHttp service = new JsonHttp("policy-service", CliEnvironment.fromSystem().policyUrl());
+        JsonHttp service = new JsonHttp("policy-service", CliEnvironment.fromSystem().policyUrl(), CliEnvironment.fromSystem().token());
         JsonNode status = service.get("/v1/status");
         JsonNode targets = status.path("targets");
         Set<String> expected = labNodes();
