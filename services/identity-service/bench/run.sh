@@ -39,6 +39,7 @@ say "building identity-service and its benchmark clients" >&2
 ./mvnw -B -q -pl services/identity-service test-compile dependency:build-classpath \
   -Dmdep.outputFile="$work/classpath" -Dmdep.includeScope=test >&2
 infra/postgres.sh start >&2
+infra/auth.sh >&2 # the service verifies the benchmark clients' admin token with this installation's key
 
 pids=()
 cleanup() {
@@ -66,7 +67,8 @@ say "starting identity-service on 127.0.0.1:$port (database septum_identity_benc
   -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/septum_identity_bench \
   -Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/septum_identity_bench \
   -Dquarkus.flyway.clean-disabled=false -Dquarkus.flyway.clean-at-start=true \
-  -Dseptum.nats.url="nats://127.0.0.1:$nats_port" "${service_properties[@]}" ${BENCH_SERVICE_PROPERTIES:-} \
+  -Dseptum.nats.url="nats://127.0.0.1:$nats_port" -Dmp.jwt.verify.publickey.location="$SEPTUM_RUN/auth/signing-key.pub.pem" \
+  "${service_properties[@]}" ${BENCH_SERVICE_PROPERTIES:-} \
   -jar services/identity-service/target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
 service=$!
 pids+=($service)
@@ -80,5 +82,5 @@ curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null || die "identity-ser
 nats_pid=$(ss -ltnpH "( sport = :$nats_port )" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
 say "running the $topic benchmark (load average now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx1g -cp "services/identity-service/target/test-classes:$(cat "$work/classpath")" \
-  -Dbench.url="http://127.0.0.1:$port" -Dbench.nats="nats://127.0.0.1:$nats_port" -Dbench.service.pid="$service" -Dbench.nats.pid="$nats_pid" \
+  -Dbench.url="http://127.0.0.1:$port" -Dbench.tokenFile="$SEPTUM_RUN/auth/cli.token" -Dbench.nats="nats://127.0.0.1:$nats_port" -Dbench.service.pid="$service" -Dbench.nats.pid="$nats_pid" \
   "${bench_properties[@]}" "$@" "$main"

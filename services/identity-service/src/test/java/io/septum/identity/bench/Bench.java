@@ -1,6 +1,7 @@
 package io.septum.identity.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.septum.auth.token.LocalAuth;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +20,11 @@ final class Bench {
 
     static URI url() {
         return URI.create(System.getProperty("bench.url", "http://127.0.0.1:38081"));
+    }
+
+    /** The admin token the clients send (run.sh: the installation's CLI token, $SEPTUM_RUN/auth/cli.token). */
+    static String token() {
+        return LocalAuth.read(Path.of(System.getProperty("bench.tokenFile", ".run/auth/cli.token")));
     }
 
     static String natsUrl() {

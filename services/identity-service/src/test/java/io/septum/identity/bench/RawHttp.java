@@ -26,6 +26,7 @@ final class RawHttp implements AutoCloseable {
 
     private final String host;
     private final int port;
+    private final String authorization = "Authorization: Bearer " + Bench.token() + "\r\n";
     private Socket socket;
     private OutputStream out;
     private InputStream in;
@@ -61,7 +62,7 @@ final class RawHttp implements AutoCloseable {
             in = new BufferedInputStream(socket.getInputStream(), 16384);
         }
         StringBuilder head = new StringBuilder(160).append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
-                .append(host).append(':').append(port).append("\r\n");
+                .append(host).append(':').append(port).append("\r\n").append(authorization);
         if (body != null) {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
         }

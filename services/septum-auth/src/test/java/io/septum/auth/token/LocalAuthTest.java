@@ -49,6 +49,28 @@ class LocalAuthTest {
                 .hasMessageContaining("'../etc' is not a node name");
     }
 
+    /** infra/auth.sh (openssl) and LocalAuth share one layout: each uses what the other made. */
+    @Test
+    void theSetUpScriptMakesKeysAndACliTokenInTheSameShape() throws Exception {
+        ProcessBuilder script = new ProcessBuilder("../../infra/auth.sh").redirectErrorStream(true)
+                .redirectOutput(run.resolve("auth.log").toFile());
+        script.environment().put("SEPTUM_RUN", run.toString());
+        script.environment().put("SEPTUM_NATS_ENFORCER_NODES", "1");
+        assertThat(script.start().waitFor()).as("infra/auth.sh, see " + run.resolve("auth.log")).isZero();
+
+        LocalAuth auth = LocalAuth.in(run);
+        JsonNode claims = verifiedClaims(auth.cliToken(), auth.publicKey());
+        assertThat(claims.path("groups").toString()).isEqualTo("[\"septum-admin\"]");
+        assertThat(claims.path("iss").asText()).isEqualTo(TokenMinter.LOCAL_ISSUER);
+        assertThat(claims.path("aud").asText()).isEqualTo(TokenMinter.AUDIENCE);
+        assertThat(claims.path("exp").asLong()).isGreaterThan(java.time.Instant.now().plus(java.time.Duration.ofDays(29)).getEpochSecond());
+        for (Path file : new Path[]{auth.privateKey(), auth.dir().resolve(LocalAuth.CLI_TOKEN), auth.dir().resolve("nats/users.conf")}) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString()).isEqualTo("rw-------");
+        }
+        // The key openssl wrote signs what the lab mints for a node.
+        assertThat(verifiedClaims(LocalAuth.read(auth.mintNodeToken("node-0")), auth.publicKey()).path("septum_node").asText()).isEqualTo("node-0");
+    }
+
     /** The claims of a token whose RS256 signature the public key verifies. */
     static JsonNode verifiedClaims(String token, Path publicKey) throws Exception {
         String[] parts = token.split("\\.");
