@@ -45,6 +45,9 @@ public final class AuthCommand {
             if (parsed.contains(Role.POLICY_EDITOR) && namespaces.isEmpty()) {
                 throw new IllegalArgumentException("role policy-editor needs at least one --namespace");
             }
+            if (parsed.contains(Role.ENFORCER) != (node != null)) {
+                throw new IllegalArgumentException(node == null ? "role enforcer needs --node N" : "--node applies to role enforcer only");
+            }
             TokenClaims claims = new TokenClaims(subject != null ? subject : String.join("+", roles), parsed, namespaces,
                     Optional.ofNullable(node), duration(ttl));
             System.out.println(CliEnvironment.fromSystem().localAuth().ensure().minter().mint(claims, Instant.now()));
