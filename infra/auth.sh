@@ -72,14 +72,23 @@ service_user() {
   printf '      publish: {allow: [">"], deny: [%s%s"status.>", "flows.>"]}\n' "$(bucket_writes "$@")" "$(bucket_admin "$@")"
   printf '      subscribe: {allow: [">"]}}}\n'
 }
-# What an enforcer's jnats client needs to watch buckets and publish its status over JetStream, and no more.
+# Reading a bucket: its info, consumers (watches) of its stream, direct gets, acks and flow control. A wildcard
+# is a whole subject token in NATS ("KV_*" would be literal), so each bucket is named.
+bucket_reads() {
+  local b
+  for b in "$@"; do
+    printf '"$JS.API.STREAM.INFO.KV_%s", "$JS.API.STREAM.MSG.GET.KV_%s", "$JS.API.DIRECT.GET.KV_%s.>", ' "$b" "$b" "$b"
+    printf '"$JS.API.CONSUMER.CREATE.KV_%s", "$JS.API.CONSUMER.CREATE.KV_%s.>", "$JS.API.CONSUMER.DELETE.KV_%s.>", ' "$b" "$b" "$b"
+    printf '"$JS.API.CONSUMER.INFO.KV_%s.>", "$JS.ACK.KV_%s.>", ' "$b" "$b"
+  done
+}
+# What an enforcer's jnats client needs to watch the buckets and publish its status over JetStream, and no more.
 enforcer_user() {
   local node=$1
   printf '    {user: "enforcer-%s", password: "%s", permissions: {\n' "$node" "$(password_of "enforcer-$node")"
   printf '      publish: {allow: ["status.%s", "flows.%s", "$JS.API.INFO", "$JS.API.STREAM.NAMES", "$JS.API.STREAM.LIST",\n' "$node" "$node"
-  printf '        "$JS.API.STREAM.INFO.>", "$JS.API.STREAM.CREATE.SEPTUM_STATUS", "$JS.API.STREAM.MSG.GET.KV_*", "$JS.API.DIRECT.GET.KV_*.>",\n'
-  printf '        "$JS.API.CONSUMER.CREATE.KV_*", "$JS.API.CONSUMER.CREATE.KV_*.>", "$JS.API.CONSUMER.DELETE.KV_*.>", "$JS.API.CONSUMER.INFO.KV_*.>",\n'
-  printf '        "$JS.FC.>", "$JS.ACK.KV_*.>"]}\n'
+  printf '        "$JS.API.STREAM.INFO.SEPTUM_STATUS", "$JS.API.STREAM.CREATE.SEPTUM_STATUS", %s"$JS.FC.>"]}\n' \
+    "$(bucket_reads identities ipcache policies keys)"
   printf '      subscribe: {allow: ["_INBOX.>"]}}}\n'
 }
 
