@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 
 /** {@code septum policy}: apply, list and delete network policies, and wait until the nodes enforce them. */
 @Command(name = "policy", description = "Apply, diff, list, read and delete network policies; their history; wait until every node enforces them.",
-        subcommands = {PolicyCommand.Apply.class, PolicyCommand.Diff.class, PolicyCommand.Get.class, PolicyCommand.History.class, PolicyCommand.Delete.class, PolicyCommand.ListPolicies.class, PolicyCommand.Wait.class})
+        subcommands = {PolicyCommand.Apply.class, PolicyCommand.Diff.class, ExplainCommand.class, PolicyCommand.Get.class, PolicyCommand.History.class, PolicyCommand.Delete.class, PolicyCommand.ListPolicies.class, PolicyCommand.Wait.class})
 public final class PolicyCommand {
 
     static JsonHttp policyService() {
