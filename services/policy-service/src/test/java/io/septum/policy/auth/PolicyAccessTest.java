@@ -39,6 +39,11 @@ class PolicyAccessTest {
                 .row("/v1/policies/{namespace}/{name} delete", "DELETE", "/v1/policies/team-a/a", OK, OK, 403, 403)
                 .row("/v1/policies/{namespace}/{name} delete", "DELETE", "/v1/policies/team-b/b", OK, 403, 403, 403)
                 .row("/v1/policies/{namespace}/{name} delete", "DELETE", "/v1/policies/_/b", 404, 403, 403, 403)
+                .row("/v1/policies/{namespace}/{name}/history get", "GET", "/v1/policies/team-a/a/history", OK, OK, OK, OK)
+                .row("/v1/revisions get", "GET", "/v1/revisions", OK, OK, OK, OK)
+                .row("/v1/revisions/{revision} get", "GET", "/v1/revisions/999999999", 404, 404, 404, 404)
+                // Without from and to: refused as input (400) once the caller is let through.
+                .row("/v1/explain get", "GET", "/v1/explain", 400, 400, 400, 400)
                 .row("/v1/status get", "GET", "/v1/status", OK, OK, OK, OK);
     }
 
