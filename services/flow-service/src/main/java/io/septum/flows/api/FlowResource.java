@@ -1,5 +1,7 @@
 package io.septum.flows.api;
 
+import io.septum.auth.Role;
+import io.septum.auth.rest.Access;
 import io.septum.flows.ingest.FlowIngest;
 import io.septum.flows.ingest.FlowStats;
 import io.septum.flows.window.FlowWindow;
@@ -71,6 +73,7 @@ public class FlowResource {
     @APIResponse(responseCode = "200", description = "The matching flows.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FlowList.class)))
     @APIResponse(responseCode = "400", ref = ApiDefinition.INVALID_QUERY)
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public FlowList flows(@Context UriInfo uri) {
         FlowQuery query = parse("list flows", uri, false);
         return new FlowList(window.query(query, maxResults).stream().map(FlowWindow.Entry::flow).toList());
@@ -84,6 +87,7 @@ public class FlowResource {
     @APIResponse(responseCode = "200", description = "One event per flow, its data a Flow in JSON.",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = Flow.class)))
     @APIResponse(responseCode = "400", ref = ApiDefinition.INVALID_QUERY)
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public Multi<Flow> follow(@Context UriInfo uri) {
         FlowQuery query = parse("follow flows", uri, true);
         List<Flow> backlog = query.last() > 0 ? window.query(query, maxResults).stream().map(FlowWindow.Entry::flow).toList() : List.of();
@@ -106,6 +110,7 @@ public class FlowResource {
     @APIResponse(responseCode = "200", description = "One edge per source, destination, protocol and port.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ServiceMap.class)))
     @APIResponse(responseCode = "400", ref = ApiDefinition.INVALID_QUERY)
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public ServiceMap serviceMap(@Context UriInfo uri) {
         FlowQuery query = parse("build service map", uri, false);
         Map<String, long[]> counts = new TreeMap<>();
@@ -131,6 +136,7 @@ public class FlowResource {
     @Operation(operationId = "getFlowStatus", summary = "The window, what each node sent, and every kind of loss.")
     @APIResponse(responseCode = "200", description = "Window and loss counts.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FlowServiceStatus.class)))
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public FlowServiceStatus status() {
         return new FlowServiceStatus(window.capacity(), window.appended(), stats.nodes(), stats.slowConsumerDrops(),
                 stats.undecodable(), stats.followDrops(), List.copyOf(ingest.dropReasons().names()));

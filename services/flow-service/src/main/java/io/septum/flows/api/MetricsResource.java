@@ -1,5 +1,7 @@
 package io.septum.flows.api;
 
+import io.septum.auth.Role;
+import io.septum.auth.rest.Access;
 import io.septum.flows.ingest.FlowStats;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -22,6 +24,7 @@ public class MetricsResource {
     @Operation(operationId = "getMetrics", summary = "Prometheus metrics: flows by node, verdict, reason, direction; losses.")
     @APIResponse(responseCode = "200", description = "Prometheus text format 0.0.4.",
             content = @Content(mediaType = "text/plain; version=0.0.4", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)))
+    @Access({Role.VIEWER, Role.POLICY_EDITOR, Role.ENFORCER})
     public String metrics() {
         StringBuilder out = new StringBuilder(4096);
         out.append("# HELP septum_flows_total Flows received from the enforcers, by node, verdict, drop reason and direction.\n");

@@ -1,5 +1,6 @@
 package io.septum.cli.observe;
 
+import io.septum.cli.CliEnvironment;
 import io.septum.cli.http.JsonHttp;
 import io.septum.model.flows.Flow;
 
@@ -26,6 +27,7 @@ final class FlowStream {
             connection.setConnectTimeout(3_000);
             connection.setReadTimeout(0); // a quiet cluster sends nothing for as long as it likes
             connection.setRequestProperty("Accept", "text/event-stream");
+            CliEnvironment.fromSystem().token().ifPresent(token -> connection.setRequestProperty("Authorization", "Bearer " + token));
             int status = connection.getResponseCode();
             if (status >= 300) {
                 try (InputStream err = connection.getErrorStream()) {
