@@ -55,7 +55,7 @@ class FlowExportLossPrivilegedTest {
             assertThat(lost).as("events lost to the one-page ring").isBetween((long) EVENTS / 2, (long) EVENTS - 1);
 
             Datapath dp = datapath;
-            exporter = new FlowExporter(nats, NODE, 16, 20, 4, MonotonicClock.nanos(), dp::eventLosses).start();
+            exporter = new FlowExporter(nats, NODE, 16, 20, 64, MonotonicClock.nanos(), dp::eventLosses).start();
             datapath.openEvents(exporter);
 
             long delivered = 0;
