@@ -83,7 +83,11 @@ public final class FlowsBenchmark {
             exporter = new FlowExporter(nats, NODE, 1000, 50, 256, MonotonicClock.nanos(), dp::eventLosses).start();
             datapath.openEvents(exporter);
             byte[] frame = tcpSyn(SOURCE, DESTINATION);
-            datapath.runProgramRepeatedly(Direction.EGRESS, frame, LOOPBACK, 1); // warm: one event
+            datapath.runProgramRepeatedly(Direction.EGRESS, frame, LOOPBACK, 1); // one event through the whole pipeline first
+            long warmDeadline = System.nanoTime() + 30_000_000_000L;
+            while (deliveredToService() < 1 && System.nanoTime() < warmDeadline) {
+                Thread.sleep(50);
+            }
 
             log.printf("generating flow events for %.0f s (BPF_PROG_TEST_RUN, %d runs per call)%n", options.seconds(), options.repeat());
             long lossesBefore = datapath.eventLosses();
