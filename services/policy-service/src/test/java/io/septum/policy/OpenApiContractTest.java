@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The served OpenAPI document must match the contract openapi/policy.yaml: paths, methods, operationIds,
- * response codes (and the shared response each refers to), and for every schema its property names and
- * required properties.
+ * parameters (where, name, whether required; declared on the path or the operation), response codes (and the
+ * shared response each refers to), and for every schema its property names and required properties.
  */
 @QuarkusTest
 class OpenApiContractTest {
@@ -31,7 +31,7 @@ class OpenApiContractTest {
         JsonNode served = TestNats.json().readTree(given().queryParam("format", "json").get("/q/openapi")
                 .then().statusCode(200).extract().asString());
 
-        assertThat(operations(served)).as("operations (path method -> operationId responses)").isEqualTo(operations(contract));
+        assertThat(operations(served)).as("operations (path method -> operationId parameters responses)").isEqualTo(operations(contract));
         assertThat(schemas(served)).as("schemas (name -> properties, required)").isEqualTo(schemas(contract));
         assertThat(names(served.path("components").path("responses"))).as("shared responses")
                 .isEqualTo(names(contract.path("components").path("responses")));
@@ -44,7 +44,13 @@ class OpenApiContractTest {
                 Set<String> codes = new TreeSet<>();
                 method.getValue().path("responses").properties().forEach(response ->
                         codes.add(response.getKey() + response.getValue().path("$ref").asText().replace("#/components/responses/", " ")));
-                operations.put(path.getKey() + " " + method.getKey(), method.getValue().path("operationId").asText() + " " + codes);
+                Set<String> parameters = new TreeSet<>();
+                for (JsonNode level : java.util.List.of(path.getValue().path("parameters"), method.getValue().path("parameters"))) {
+                    level.forEach(p -> parameters.add(p.path("in").asText() + ":" + p.path("name").asText()
+                            + (p.path("required").asBoolean() ? "!" : "")));
+                }
+                operations.put(path.getKey() + " " + method.getKey(),
+                        method.getValue().path("operationId").asText() + " " + parameters + " " + codes);
             }
         }));
         return operations;
