@@ -164,10 +164,9 @@ public final class AccessTable {
     }
 
     /** One request with exactly this token (none: no Authorization header), whatever the test-wide default. */
-    public static synchronized Response send(String method, String path, String contentType, String body, Optional<String> token) {
-        RequestSpecification defaults = RestAssured.requestSpecification;
-        RestAssured.requestSpecification = null; // the default admin token (TestTokens) must not ride along
-        try {
+    public static Response send(String method, String path, String contentType, String body, Optional<String> token) {
+        // The default admin token (TestTokens) must not ride along.
+        return TestTokens.withoutDefault(() -> {
             RequestSpecification request = RestAssured.given().config(RestAssured.config()
                     .encoderConfig(EncoderConfig.encoderConfig().encodeContentTypeAs("application/yaml", ContentType.TEXT)));
             token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
@@ -175,9 +174,7 @@ public final class AccessTable {
                 request.contentType(contentType).body(body);
             }
             return request.request(method, path);
-        } finally {
-            RestAssured.requestSpecification = defaults;
-        }
+        });
     }
 
     /** A request as admin, for seeding and reading state. */
