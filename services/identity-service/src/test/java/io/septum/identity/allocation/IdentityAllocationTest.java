@@ -149,6 +149,7 @@ class IdentityAllocationTest extends ServiceTest {
         for (int i = 0; i < calls; i++) {
             String body = "{\"labels\":[\"k8s:app=burst\",\"k8s:set=s" + (i % sets) + "\"]}";
             responses.add(http.sendAsync(HttpRequest.newBuilder(identitiesUrl.toURI())
+                    .header("Authorization", "Bearer " + io.septum.auth.testing.TestTokens.admin())
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
         }

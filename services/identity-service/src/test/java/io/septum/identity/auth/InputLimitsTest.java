@@ -29,7 +29,7 @@ class InputLimitsTest extends ServiceTest {
     void aBodyThatIsNotJsonIs415AndChangesNothing() {
         putNamespace("shop", Map.of()).statusCode(200);
         for (String path : new String[]{"/v1/endpoints/shop/web-1", "/v1/namespaces/other", "/v1/nodes/node-0/lease"}) {
-            given().contentType("application/yaml").body("node: node-0").put(path).then().statusCode(415);
+            given().contentType(ContentType.TEXT).body("node: node-0").put(path).then().statusCode(415);
         }
         given().contentType(ContentType.TEXT).body("{\"labels\": [\"k8s:app=web\"]}").post("/v1/identities").then().statusCode(415);
         given().get("/v1/endpoints").then().statusCode(200).body("items.size()", org.hamcrest.Matchers.equalTo(0));
