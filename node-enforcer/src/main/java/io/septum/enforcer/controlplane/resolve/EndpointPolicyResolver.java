@@ -36,7 +36,10 @@ import java.util.Set;
  *   <li>a deny entry wins over an allow on the same key, and allow entries that a deny of the same
  *       identity covers are dropped, so the datapath's longest-prefix match never lets them shadow it;</li>
  *   <li>the node itself may always reach its endpoints, as kubelet health checks need
- *       (Cilium's allow-localhost), unless configured off.</li>
+ *       (Cilium's allow-localhost), unless configured off;</li>
+ *   <li>a direction in which an audit-mode policy selecting the endpoint can drop (isolates or denies) is
+ *       audited for the whole endpoint — Cilium's per-endpoint PolicyAuditMode, switched on by a policy:
+ *       the datapath lets its would-be drops through as AUDIT.</li>
  * </ol>
  * Pure function of its inputs: the same state gives the same entries, on any node, after any restart.
  * The cost is proportional to the entries produced, so "allow all" or "allow from namespace y" costs one
@@ -80,6 +83,7 @@ public final class EndpointPolicyResolver {
                         case Peer.Selected selected -> peerSelectors.add(selected.selector());
                         case Peer.Cidr cidr -> usesPrefixes = true;
                         case Peer.Any any -> { }
+                        case Peer.Entity entity -> { }
                     }
                     for (int identity : cluster.identitiesOf(peer)) {
                         for (PolicyKey key : keysFor(endpoint, cluster, rule, identity)) {
@@ -95,8 +99,14 @@ public final class EndpointPolicyResolver {
             merge(entries, PolicyKey.anyProtocol(ReservedIdentity.HOST.id().value(), Direction.INGRESS), PolicyEntry.allow(0));
         }
         dropAllowsCoveredByDenies(entries);
+        Set<Direction> audited = EnumSet.noneOf(Direction.class);
+        for (PolicyRules rules : selecting) {
+            if (rules.audit()) {
+                audited.addAll(rules.dropsIn());
+            }
+        }
         PolicyInputs inputs = new PolicyInputs(endpoint, peerSelectors, usesPrefixes, usesPeerNamedPorts);
-        return new Resolution(MapState.of(entries), inputs, keysByRule);
+        return new Resolution(MapState.of(entries), inputs, keysByRule, audited);
     }
 
     private static List<PolicyKey> keysFor(EndpointSubject endpoint, ClusterState cluster, PolicyRule rule, int identity) {
