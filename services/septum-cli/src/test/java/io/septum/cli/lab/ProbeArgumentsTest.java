@@ -10,10 +10,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ProbeArgumentsTest {
 
-    private static final LabState STATE = new LabState("septest", List.of(), List.of(
+    private static final LabState STATE = new LabState("septest", List.of(
+            new LabState.NodeState("node-0", 0, "septest-node-0", "10.244.0.0/24", "10.245.0.1", 19870, 0, "", "", "", List.of())),
+            List.of(
             new LabState.PodState("x", "a", "node-0", "septest-pod-x-a", "lxc1", "10.244.0.2", Map.of(), List.of()),
             new LabState.PodState("x", "b", "node-0", "septest-pod-x-b", "lxc2", "10.244.0.3", Map.of(), List.of())),
-            List.of(), 0, null);
+            List.of(), 0, null, List.of(new LabState.ExternalState("world-client", "septest-ext-world-client", "x1", "203.0.113.10", List.of())));
 
     @Test
     void theProtocolIsMatchedInAnyCaseAndKeptUpperCase() {
@@ -38,5 +40,17 @@ class ProbeArgumentsTest {
         assertThatThrownBy(() -> ProbeArguments.pod(STATE, "--to", "x/")).hasMessage("--to: expected NS/POD, got 'x/'");
         assertThatThrownBy(() -> ProbeArguments.pod(STATE, "--to", "x/q"))
                 .hasMessage("--to: no pod x/q in lab 'septest' (pods: x/a, x/b)");
+    }
+
+    @Test
+    void probeEndsArePodsExternalsOrNodesAsSources() {
+        assertThat(ProbeArguments.source(STATE, "x/a")).isEqualTo(new ProbeArguments.ProbeEnd("x/a", "septest-pod-x-a", "10.244.0.2"));
+        assertThat(ProbeArguments.target(STATE, "world-client").ip()).isEqualTo("203.0.113.10");
+        assertThat(ProbeArguments.source(STATE, "world-client").netns()).isEqualTo("septest-ext-world-client");
+        assertThat(ProbeArguments.source(STATE, "node/0").netns()).isEqualTo("septest-node-0");
+        assertThatThrownBy(() -> ProbeArguments.target(STATE, "node/0"))
+                .hasMessage("--to: node/0 is a node, and nodes serve no ports; probe a pod or an external");
+        assertThatThrownBy(() -> ProbeArguments.source(STATE, "node/1"))
+                .hasMessage("--from: no pod, external or node 'node/1' in lab 'septest' (x/a, x/b, world-client, node/0)");
     }
 }
