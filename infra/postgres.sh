@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts/stops Septum's own PostgreSQL cluster on loopback (${SEPTUM_PG_PORT:-5432}), data under $SEPTUM_RUN/pg.
 # Creates the role "septum" (password "septum") and one database per service, plus *_test databases for the
-# services' own tests and *_it databases for the end-to-end tests.
+# services' own tests, *_it databases for the end-to-end tests and septum_identity_bench for identity benchmarks.
 #   postgres.sh start|stop|status
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 cmd=${1:-status}
 port=${SEPTUM_PG_PORT:-5432}
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-databases=(septum_identity septum_policy septum_identity_test septum_policy_test septum_identity_it septum_policy_it)
+databases=(septum_identity septum_policy septum_identity_test septum_policy_test septum_identity_it septum_policy_it septum_identity_bench)
 # The policy latency benchmark's control plane (make bench-policy-latency), apart from every other user's.
 databases+=(septum_identity_sepbench septum_policy_sepbench)
 

@@ -190,12 +190,18 @@ public final class PolicyLab implements AutoCloseable {
         }
     }
 
+    /** Deletes every policy and takes the lab down. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         try {
-            SeptumCommand.run("policy", "delete", "--all");
-        } finally {
-            SeptumCommand.run("lab", "down");
+            try {
+                SeptumCommand.run("policy", "delete", "--all");
+            } finally {
+                SeptumCommand.run("lab", "down");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("tear down the lab: interrupted");
         }
     }
 

@@ -117,12 +117,19 @@ final class LongConnection implements AutoCloseable {
         }
     }
 
+    /** Stops sending, then closes both ends (the echo server's socket ends with the client's). */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         running = false;
-        clientThread.join(35_000);
-        client.close();
-        server.close();
-        serverThread.join(5_000);
+        try {
+            clientThread.join(35_000);
+            client.close();
+            server.close();
+            serverThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.close();
+            server.close();
+        }
     }
 }

@@ -77,9 +77,14 @@ final class ProbeLoop implements AutoCloseable {
         }
     }
 
+    /** Stops the loop after the probe in flight. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        thread.join();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -6,7 +6,6 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
-import io.nats.client.PublishOptions;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueWatchOption;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -36,7 +34,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Writes the buckets. A key-value write is a JetStream publish to the bucket's subject ({@code $KV.<bucket>.<key>},
- * a delete carries the {@code KV-Operation: DEL} header, exactly what jnats' KeyValue sends); the writes of one
+ * a delete carries the {@code KV-Operation: DEL} header, exactly what jnats' KeyValue sends; when the bucket is gone
+ * no stream takes the subject and the publish fails with "no responders"); the writes of one
  * change list are published back to back and their acknowledgements awaited together, so a transaction with many
  * writes costs one round trip to NATS, not one per key. One connection publishes in order and the bucket's stream
  * stores in order, so watchers see the writes of a list in the order given. Values are JSON of the septum-model
@@ -54,7 +53,6 @@ public class BucketWriter {
 
     private final NatsConnection nats;
     private final ObjectMapper json;
-    private final Map<String, PublishOptions> options = new ConcurrentHashMap<>();
     private final List<Runnable> onFailure = new CopyOnWriteArrayList<>();
 
     public BucketWriter(NatsConnection nats, ObjectMapper json) {
@@ -89,8 +87,8 @@ public class BucketWriter {
             JetStream jetStream = nats.jetStream();
             for (BucketChanges.Change change : list) {
                 acks.add(switch (change) {
-                    case BucketChanges.Put put -> jetStream.publishAsync(subject(put), null, value(put), options(put.bucket()));
-                    case BucketChanges.Delete delete -> jetStream.publishAsync(subject(delete), deleteHeaders(), null, options(delete.bucket()));
+                    case BucketChanges.Put put -> jetStream.publishAsync(subject(put), value(put));
+                    case BucketChanges.Delete delete -> jetStream.publishAsync(subject(delete), deleteHeaders(), null);
                 });
             }
         } catch (IOException | RuntimeException e) {
@@ -120,7 +118,7 @@ public class BucketWriter {
         return "$KV." + change.bucket() + "." + change.key();
     }
 
-    /** A fresh header set per delete: jnats adds the publish options' expectations to it. */
+    /** A fresh header set per delete (jnats may add to the headers it is given). */
     private static Headers deleteHeaders() {
         return new Headers().put("KV-Operation", "DEL");
     }
@@ -131,11 +129,6 @@ public class BucketWriter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("serialize " + put.bucket() + " key " + put.key() + ": " + e.getOriginalMessage(), e);
         }
-    }
-
-    /** Only the bucket's own stream may take the write: a missing bucket fails it instead of losing it. */
-    private PublishOptions options(String bucket) {
-        return options.computeIfAbsent(bucket, b -> PublishOptions.builder().expectedStream("KV_" + b).build());
     }
 
     private static String describe(BucketChanges.Change change) {
