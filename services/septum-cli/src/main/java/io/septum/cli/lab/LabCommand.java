@@ -177,9 +177,9 @@ public final class LabCommand {
         String from;
         @Option(names = "--to", required = true, paramLabel = "NS/POD|EXTERNAL")
         String to;
-        @Option(names = "--port", required = true)
+        @Option(names = "--port", description = "Destination port (TCP and UDP).")
         int port;
-        @Option(names = "--protocol", defaultValue = "TCP", description = "TCP or UDP (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--protocol", defaultValue = "TCP", description = "TCP, UDP or ICMP (an echo request) (default: ${DEFAULT-VALUE}).")
         String protocol;
         @Option(names = "--timeout-ms", defaultValue = "1000", description = "How long to wait, 1-60000 (default: ${DEFAULT-VALUE}).")
         int timeoutMillis;
@@ -209,7 +209,7 @@ public final class LabCommand {
     static final class MatrixCommand implements Callable<Integer> {
         @Option(names = "--port", required = true)
         int port;
-        @Option(names = "--protocol", defaultValue = "TCP", description = "TCP or UDP (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--protocol", defaultValue = "TCP", description = "TCP, UDP or ICMP (default: ${DEFAULT-VALUE}).")
         String protocol;
         @Option(names = "--timeout-ms", defaultValue = "1000", description = "How long each probe waits, 1-60000 (default: ${DEFAULT-VALUE}).")
         int timeoutMillis;

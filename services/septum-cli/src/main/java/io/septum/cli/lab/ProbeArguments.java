@@ -7,21 +7,23 @@ import java.util.Locale;
 /**
  * The arguments of {@code lab probe} and {@code lab matrix}, checked before anything is probed. Each error
  * names the option, what it accepts and what it got. The protocol is matched case-insensitively and kept
- * in the upper case that NetworkPolicy uses.
+ * in the upper case that NetworkPolicy uses; ICMP is an echo request and takes no port.
  */
 public record ProbeArguments(int port, String protocol, int timeoutMillis) {
 
     public static final int MAX_TIMEOUT_MILLIS = 60_000;
 
     public ProbeArguments {
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("--port: must be between 1 and 65535, got " + port);
-        }
         String upper = protocol == null ? "" : protocol.toUpperCase(Locale.ROOT);
-        if (!upper.equals("TCP") && !upper.equals("UDP")) {
-            throw new IllegalArgumentException("--protocol: must be TCP or UDP (the lab's servers speak these), got '" + protocol + "'");
+        if (!upper.equals("TCP") && !upper.equals("UDP") && !upper.equals("ICMP")) {
+            throw new IllegalArgumentException("--protocol: must be TCP, UDP or ICMP (echo), got '" + protocol + "'");
         }
         protocol = upper;
+        if (upper.equals("ICMP")) {
+            port = 0; // an echo request has no port; policy matches its ICMP type (8)
+        } else if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("--port: must be between 1 and 65535, got " + port);
+        }
         if (timeoutMillis < 1 || timeoutMillis > MAX_TIMEOUT_MILLIS) {
             throw new IllegalArgumentException("--timeout-ms: must be between 1 and " + MAX_TIMEOUT_MILLIS + ", got " + timeoutMillis);
         }

@@ -21,6 +21,7 @@ class ProbeArgumentsTest {
     void theProtocolIsMatchedInAnyCaseAndKeptUpperCase() {
         assertThat(new ProbeArguments(80, "udp", 1000).protocol()).isEqualTo("UDP");
         assertThat(new ProbeArguments(65535, "Tcp", 1).protocol()).isEqualTo("TCP");
+        assertThat(new ProbeArguments(0, "icmp", 1000)).as("an echo takes no port").isEqualTo(new ProbeArguments(0, "ICMP", 1000));
     }
 
     @Test
@@ -28,7 +29,7 @@ class ProbeArgumentsTest {
         assertThatThrownBy(() -> new ProbeArguments(0, "TCP", 1000)).hasMessage("--port: must be between 1 and 65535, got 0");
         assertThatThrownBy(() -> new ProbeArguments(65536, "TCP", 1000)).hasMessage("--port: must be between 1 and 65535, got 65536");
         assertThatThrownBy(() -> new ProbeArguments(80, "SCTP", 1000))
-                .hasMessage("--protocol: must be TCP or UDP (the lab's servers speak these), got 'SCTP'");
+                .hasMessage("--protocol: must be TCP, UDP or ICMP (echo), got 'SCTP'");
         assertThatThrownBy(() -> new ProbeArguments(80, "TCP", 0)).hasMessage("--timeout-ms: must be between 1 and 60000, got 0");
         assertThatThrownBy(() -> new ProbeArguments(80, "TCP", -5)).hasMessage("--timeout-ms: must be between 1 and 60000, got -5");
     }
