@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * ({@code k8s:app}, {@code reserved:host}); a key without one matches that key in any source, as in Cilium.
  * In a namespaced policy a selector is confined to the policy's namespace: always for the policy's own
  * endpointSelector, and for a peer selector unless it names {@code k8s:io.kubernetes.pod.namespace} itself
- * or selects reserved labels — exactly Cilium's rule.
+ * or selects reserved labels — exactly Cilium's rule. In a cluster-wide policy such a selector selects pods of any
+ * namespace (an empty one is every pod, not every identity).
  */
 final class CiliumSelector {
 
@@ -36,6 +37,9 @@ final class CiliumSelector {
             boolean reserved = out.requirements().stream().anyMatch(r -> r.key().startsWith(Label.SOURCE_RESERVED + ":"));
             if (namespace != null && (subject || (!namesNamespace && !reserved))) {
                 out = out.and(List.of(SelectorRequirement.equalTo(K8sIdentityLabels.namespaceKey(), namespace)));
+            } else if (namespace == null && !namesNamespace && !reserved) {
+                // Cluster-wide, a selector means endpoints of any namespace: pods, never a reserved identity ({} is not the world).
+                out = out.and(List.of(SelectorRequirement.exists(K8sIdentityLabels.namespaceKey())));
             }
             return out;
         });

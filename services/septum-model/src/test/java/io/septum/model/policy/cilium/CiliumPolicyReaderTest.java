@@ -92,6 +92,9 @@ class CiliumPolicyReaderTest {
         assertThat(r.subject().matches(Y_A)).isTrue();
         assertThat(selects(r.rules().getFirst().peers().getFirst(), X_B)).isTrue();
         assertThat(r.isolates()).containsExactly(Direction.EGRESS);
+        Peer every = ccnp("endpointSelector: {}\ningress: [{fromEndpoints: [{}, {matchLabels: {reserved:host: \"\"}}]}]").rules().getFirst().peers().getFirst();
+        assertThat(selects(every, Y_A)).isTrue();
+        assertThat(selects(every, ReservedIdentity.WORLD.labels())).as("{} is every pod, not the world").isFalse();
     }
 
     @Test
