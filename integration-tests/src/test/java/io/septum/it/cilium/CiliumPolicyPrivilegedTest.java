@@ -140,6 +140,25 @@ class CiliumPolicyPrivilegedTest {
     }
 
     @Test
+    void aClusterwidePolicySelectsInEveryNamespaceAndItsPeersAreInAny() throws Exception {
+        lab.applyYaml("""
+                apiVersion: cilium.io/v2
+                kind: CiliumClusterwideNetworkPolicy
+                metadata: {name: a-from-b}
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress: [{fromEndpoints: [{matchLabels: {pod: b}}]}]
+                """);
+        expect(cases(
+                Probe.tcp("y/b", "x/a", 80), true,
+                Probe.tcp("x/b", "y/a", 80), true,
+                Probe.tcp("x/b", "x/a", 81), true,
+                Probe.tcp("y/a", "x/a", 80), false,
+                Probe.tcp("world-client", "y/a", 80), false,
+                Probe.tcp("world-client", "x/b", 80), true));
+    }
+
+    @Test
     void entitiesWorldClusterRemoteNodeAndHost() throws Exception {
         lab.applyYaml(cnp("x", "world-in", """
                 spec:
@@ -223,6 +242,22 @@ class CiliumPolicyPrivilegedTest {
                 Probe.tcp("x/b", "x/a", 80), true,
                 new Probe("x/b", "x/a", 80, "UDP"), true,
                 Probe.tcp("world-client", "x/a", 80), true)); // an L4-only rule applies to every peer
+    }
+
+    @Test
+    void icmpTypesAllowEchoRequestsAlone() throws Exception {
+        lab.applyYaml(cnp("x", "echo", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress:
+                    - fromEndpoints: [{matchLabels: {pod: b}}]
+                      icmps: [{fields: [{type: EchoRequest, family: IPv4}]}]
+                """));
+        expect(cases(
+                new Probe("x/b", "x/a", 0, "ICMP"), true,
+                new Probe("y/a", "x/a", 0, "ICMP"), false,
+                Probe.tcp("x/b", "x/a", 80), false,
+                new Probe("x/a", "x/b", 0, "ICMP"), true));
     }
 
     @Test
