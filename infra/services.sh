@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Starts/stops the control-plane services in the background and waits until they are healthy.
 #   services.sh start|stop|status
-# Addresses: identity-service 127.0.0.1:${SEPTUM_IDENTITY_PORT:-8081}, policy-service :${SEPTUM_POLICY_PORT:-8082}.
+# Addresses: identity-service 127.0.0.1:${SEPTUM_IDENTITY_PORT:-8081}, policy-service :${SEPTUM_POLICY_PORT:-8082},
+# flow-service :${SEPTUM_FLOW_PORT:-8084}.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-services=(identity-service policy-service)
+services=(identity-service policy-service flow-service)
 port_of() {
   case "$1" in
     identity-service) echo "${SEPTUM_IDENTITY_PORT:-8081}" ;;
     policy-service) echo "${SEPTUM_POLICY_PORT:-8082}" ;;
+    flow-service) echo "${SEPTUM_FLOW_PORT:-8084}" ;;
   esac
 }
 

@@ -62,19 +62,28 @@ static __always_inline int ct_is_reopened(const struct ct_value *v, const struct
 }
 
 /*
- * Counters are atomic (both directions of a connection run on different CPUs);
- * flags and deadline are plain stores: a lost race only delays a deadline change
- * to the next packet.
+ * The established path's only writes. Counters are plain increments: they are
+ * statistics (no decision reads them), and atomics on the entry's cache line
+ * cost every packet; a rare race between a connection's two directions on two
+ * CPUs loses a count. The deadline moves only when it would move by more than
+ * CT_REFRESH_SLACK (an entry expires at most that much early), flags only when
+ * a new one is seen: per packet, one cache line written, no locked instruction.
  */
+#define CT_REFRESH_SLACK NSEC_PER_SEC
+
 static __always_inline void ct_refresh(struct ct_value *v, const struct packet *p, __u64 now)
 {
 	__u8 flags = v->tcp_flags_seen | p->tcp_flags;
+	__u64 expires;
 
-	__sync_fetch_and_add(&v->packets, 1);
-	__sync_fetch_and_add(&v->bytes, p->len);
+	v->packets++;
+	v->bytes += p->len;
 	if (flags != v->tcp_flags_seen)
 		v->tcp_flags_seen = flags;
-	v->expires_ns = now + ct_lifetime(p->protocol, flags);
+	expires = now + ct_lifetime(p->protocol, flags);
+	/* Also when the lifetime shrinks (FIN/RST): then expires < v->expires_ns, and the difference wraps high. */
+	if (expires - v->expires_ns > CT_REFRESH_SLACK)
+		v->expires_ns = expires;
 }
 
 static __always_inline void ct_create(const struct ct_key *key, const struct packet *p, __u32 policy_epoch,

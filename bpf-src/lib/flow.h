@@ -14,6 +14,7 @@
 struct flow_ctx {
 	struct __sk_buff *skb;
 	const struct endpoint_info *ep; /* NULL: unknown endpoint */
+	__u32 ifindex;                  /* host-side veth of ep: the packet's, or the destination's (local delivery) */
 	struct packet pkt;
 	__u32 peer_identity; /* 0 until resolved */
 	__u8 dir;
@@ -55,7 +56,7 @@ static __always_inline void emit_flow_event(const struct flow_ctx *ctx, const st
 	__builtin_memset(e, 0, sizeof(*e));
 	e->timestamp_ns = bpf_ktime_get_ns();
 	e->ep_id = ctx->ep ? ctx->ep->ep_id : 0;
-	e->ifindex = ctx->skb->ifindex;
+	e->ifindex = ctx->ifindex;
 	e->src_identity = ctx->dir == DIR_EGRESS ? ep_identity : ctx->peer_identity;
 	e->dst_identity = ctx->dir == DIR_EGRESS ? ctx->peer_identity : ep_identity;
 	e->saddr = ctx->pkt.saddr;

@@ -4,6 +4,9 @@
  *
  *   endpoint lookup -> parse -> source check (egress) -> conntrack -> peer identities -> policy
  *
+ * (and, for a pod-to-pod packet on this node, local.h: the destination's
+ * ingress verdict right away, then straight into the destination pod).
+ *
  * Invariants: every packet is counted in exactly one metrics cell; every drop
  * and every new connection (forwarded or audited) emits one flow event, packets
  * of known connections emit none; nothing but a DROPPED verdict drops.
@@ -65,45 +68,56 @@ static __always_inline int lxc_track_existing(struct flow_ctx *ctx, __u64 now)
 	return 1;
 }
 
-static __always_inline int lxc_handle(struct __sk_buff *skb, __u8 dir)
+/*
+ * The verdict of ctx->ep on a parsed IPv4 packet in ctx->dir: conntrack, then
+ * the policy for a new connection. Accounts it (metrics, flow event).
+ */
+static __always_inline int lxc_judge(struct flow_ctx *ctx)
 {
-	struct endpoint_key ep_key = { .ifindex = skb->ifindex };
-	struct flow_ctx ctx = { .skb = skb, .dir = dir };
-	struct endpoint_info *ep_entry;
+	const struct endpoint_info *ep = ctx->ep;
 	struct peer_identities peer;
-	struct endpoint_info ep;
-	enum drop_reason parsed;
 	struct decision d;
 	struct ct_key key;
-	__u64 now;
+	__u64 now = bpf_ktime_get_ns();
+
+	if (ctx->pkt.ct_lookup && lxc_track_existing(ctx, now))
+		return flow_pass_established(ctx);
+
+	peer_resolve(ctx->dir == DIR_EGRESS ? ctx->pkt.daddr : ctx->pkt.saddr, &peer);
+	ctx->peer_identity = peer.identity;
+	policy_decide(ep, &peer, ctx->dir, ctx->pkt.protocol, ctx->pkt.policy_port, &d);
+	if (d.verdict != VERDICT_DROPPED && ctx->pkt.ct_create) {
+		ct_build_key(&key, ep->ep_id, &ctx->pkt, ctx->dir, ctx->dir);
+		ct_create(&key, &ctx->pkt, ep->policy_epoch, ctx->peer_identity, d.rule_ref, now);
+	}
+	return flow_finish(ctx, &d, 1);
+}
+
+/*
+ * The packet as the endpoint behind its interface sees it, in ctx->dir. *ep
+ * receives a copy of the endpoint entry (user space may replace the entry
+ * while the packet is judged) and ctx->ep points to it once it is known.
+ */
+static __always_inline int lxc_handle(struct flow_ctx *ctx, struct endpoint_info *ep)
+{
+	struct endpoint_key ep_key = { .ifindex = ctx->ifindex };
+	struct endpoint_info *ep_entry;
+	enum drop_reason parsed;
 
 	/* Parse first so that even a drop of an unknown endpoint's packet shows its addresses. */
 	ep_entry = bpf_map_lookup_elem(&endpoints, &ep_key);
-	parsed = parse_packet(skb, &ctx.pkt);
+	parsed = parse_packet(ctx->skb, &ctx->pkt);
 	if (!ep_entry)
-		return flow_drop(&ctx, DROP_UNKNOWN_ENDPOINT);
-	/* A copy: user space may replace the entry while this packet is judged. */
-	ep = *ep_entry;
-	ctx.ep = &ep;
+		return flow_drop(ctx, DROP_UNKNOWN_ENDPOINT);
+	*ep = *ep_entry;
+	ctx->ep = ep;
 	if (parsed != DROP_NONE)
-		return flow_drop(&ctx, parsed);
-	if (ctx.pkt.is_arp)
-		return flow_pass_established(&ctx);
-	if (dir == DIR_EGRESS && ctx.pkt.saddr != ep.ipv4)
-		return flow_drop(&ctx, DROP_INVALID_SOURCE_IP);
-
-	now = bpf_ktime_get_ns();
-	if (ctx.pkt.ct_lookup && lxc_track_existing(&ctx, now))
-		return flow_pass_established(&ctx);
-
-	peer_resolve(dir == DIR_EGRESS ? ctx.pkt.daddr : ctx.pkt.saddr, &peer);
-	ctx.peer_identity = peer.identity;
-	policy_decide(&ep, &peer, dir, ctx.pkt.protocol, ctx.pkt.policy_port, &d);
-	if (d.verdict != VERDICT_DROPPED && ctx.pkt.ct_create) {
-		ct_build_key(&key, ep.ep_id, &ctx.pkt, dir, dir);
-		ct_create(&key, &ctx.pkt, ep.policy_epoch, ctx.peer_identity, d.rule_ref, now);
-	}
-	return flow_finish(&ctx, &d, 1);
+		return flow_drop(ctx, parsed);
+	if (ctx->pkt.is_arp)
+		return flow_pass_established(ctx);
+	if (ctx->dir == DIR_EGRESS && ctx->pkt.saddr != ep->ipv4)
+		return flow_drop(ctx, DROP_INVALID_SOURCE_IP);
+	return lxc_judge(ctx);
 }
 
 #endif /* SEPTUM_LXC_H */

@@ -19,8 +19,10 @@ case "$topic" in
   fanout) main=io.septum.identity.bench.FanoutBenchmark ;;
   gc)
     main=io.septum.identity.bench.CollectionBenchmark
-    # a short grace period, so that collection has as much to do as pods come and go
-    service_properties=(-Dseptum.identity.gc.grace=5s -Dseptum.identity.allocation.cache-ttl=1s -Dseptum.identity.gc.interval=1s)
+    # a short grace period, so that collection has as much to do as pods come and go; a long lease, since no
+    # enforcer renews the benchmark's node: endpoints go only when the benchmark deletes them
+    service_properties=(-Dseptum.identity.gc.grace=5s -Dseptum.identity.allocation.cache-ttl=1s -Dseptum.identity.gc.interval=1s
+      -Dseptum.identity.lease.duration=1h)
     bench_properties=(-Dbench.expectedDelayMillis=6000)
     ;;
   *) die "unknown identity benchmark '$topic' (alloc, fanout or gc)" ;;

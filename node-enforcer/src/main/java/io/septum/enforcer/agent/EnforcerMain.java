@@ -9,6 +9,7 @@ import io.septum.enforcer.agent.api.LocalApiServer;
 import io.septum.enforcer.agent.cluster.ClusterWatch;
 import io.septum.enforcer.agent.endpoints.EndpointStore;
 import io.septum.enforcer.agent.endpoints.IdentityServiceClient;
+import io.septum.enforcer.agent.flows.FlowExporter;
 import io.septum.enforcer.agent.leases.LeaseClient;
 import io.septum.enforcer.agent.leases.LeaseRenewer;
 import io.septum.enforcer.agent.leases.ReconcilerEndpoints;
@@ -17,6 +18,7 @@ import io.septum.enforcer.datapath.Datapath;
 import io.septum.enforcer.datapath.DatapathConfig;
 import io.septum.enforcer.datapath.FlowEventReader;
 import io.septum.enforcer.datapath.Ipv4Prefix;
+import io.septum.enforcer.datapath.libbpf.MonotonicClock;
 import io.septum.model.identity.ReservedIdentity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,6 +85,12 @@ public final class EnforcerMain implements Callable<Integer> {
     @Option(names = "--ring-buffer-bytes", defaultValue = "1048576", description = "Size of the flow event ring buffer (default: ${DEFAULT-VALUE}).")
     int ringBufferBytes;
 
+    @Option(names = "--flow-batch-events", defaultValue = "1000", description = "Most flow events per NATS message on flows.<node> (default: ${DEFAULT-VALUE}).")
+    int flowBatchEvents;
+
+    @Option(names = "--flow-batch-ms", defaultValue = "50", description = "Longest a flow event waits for its batch to fill, in ms (default: ${DEFAULT-VALUE}).")
+    long flowBatchMillis;
+
     @Option(names = "--policy-map-entries", defaultValue = "1048576",
             description = "Capacity of the policy map, shared by all of this node's endpoints; applies when the map is created "
                     + "(a pinned map keeps its size) (default: ${DEFAULT-VALUE}).")
@@ -137,7 +145,9 @@ public final class EnforcerMain implements Callable<Integer> {
              StatusPublisher status = new StatusPublisher(nats, config.node(), config.statusIntervalMillis());
              Reconciler reconciler = new Reconciler(datapath, config.nodeNetns(), config.allowFromHost(),
                      Math.min(policyEntriesPerEndpoint, datapath.policy().capacity()), nodeAddresses(), status::offer);
-             FlowEventReader events = datapath.openEvents(new FlowLog(config.node()));
+             FlowExporter flows = new FlowExporter(nats, config.node(), flowBatchEvents, flowBatchMillis, 256,
+                     MonotonicClock.nanos(), datapath::eventLosses).start();
+             FlowEventReader events = datapath.openEvents(flows);
              ClusterWatch watch = new ClusterWatch(nats, reconciler::submit);
              LocalApiServer api = new LocalApiServer();
              LeaseRenewer leases = new LeaseRenewer(config.node(), new LeaseClient(config.identityUrl()),

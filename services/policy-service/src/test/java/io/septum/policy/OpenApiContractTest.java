@@ -3,13 +3,10 @@ package io.septum.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.quarkus.test.junit.QuarkusTest;
+import io.septum.model.api.OpenApiShape;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpenApiContractTest {
 
     static final Path CONTRACT = Path.of("../../openapi/policy.yaml");
-    static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
     @Test
     void servedDocumentMatchesTheContract() throws Exception {
@@ -31,40 +27,9 @@ class OpenApiContractTest {
         JsonNode served = TestNats.json().readTree(given().queryParam("format", "json").get("/q/openapi")
                 .then().statusCode(200).extract().asString());
 
-        assertThat(operations(served)).as("operations (path method -> operationId responses)").isEqualTo(operations(contract));
-        assertThat(schemas(served)).as("schemas (name -> properties, required)").isEqualTo(schemas(contract));
-        assertThat(names(served.path("components").path("responses"))).as("shared responses")
-                .isEqualTo(names(contract.path("components").path("responses")));
-    }
-
-    private static Map<String, String> operations(JsonNode document) {
-        Map<String, String> operations = new TreeMap<>();
-        document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(method -> {
-            if (METHODS.contains(method.getKey())) {
-                Set<String> codes = new TreeSet<>();
-                method.getValue().path("responses").properties().forEach(response ->
-                        codes.add(response.getKey() + response.getValue().path("$ref").asText().replace("#/components/responses/", " ")));
-                operations.put(path.getKey() + " " + method.getKey(), method.getValue().path("operationId").asText() + " " + codes);
-            }
-        }));
-        return operations;
-    }
-
-    private static Set<String> names(JsonNode object) {
-        Set<String> names = new TreeSet<>();
-        object.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    private static Map<String, String> schemas(JsonNode document) {
-        Map<String, String> schemas = new TreeMap<>();
-        document.path("components").path("schemas").properties().forEach(schema -> {
-            Set<String> properties = new TreeSet<>();
-            schema.getValue().path("properties").fieldNames().forEachRemaining(properties::add);
-            Set<String> required = new TreeSet<>();
-            schema.getValue().path("required").forEach(r -> required.add(r.asText()));
-            schemas.put(schema.getKey(), "properties " + properties + " required " + required);
-        });
-        return schemas;
+        assertThat(OpenApiShape.operations(served)).as("operations (path method -> operationId responses)")
+                .isEqualTo(OpenApiShape.operations(contract));
+        assertThat(OpenApiShape.schemas(served)).as("schemas (name -> properties, required)").isEqualTo(OpenApiShape.schemas(contract));
+        assertThat(OpenApiShape.responses(served)).as("shared responses").isEqualTo(OpenApiShape.responses(contract));
     }
 }

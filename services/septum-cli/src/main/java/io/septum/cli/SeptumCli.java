@@ -5,6 +5,7 @@ import io.septum.cli.identity.EndpointCommand;
 import io.septum.cli.identity.IdentityCommand;
 import io.septum.cli.lab.LabCommand;
 import io.septum.cli.lab.LabException;
+import io.septum.cli.observe.ObserveCommand;
 import io.septum.cli.policy.PolicyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {LabCommand.class, PolicyCommand.class,
                 IdentityCommand.class,
                 EndpointCommand.class,
+                ObserveCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SeptumCli {
 
@@ -27,6 +29,7 @@ public final class SeptumCli {
 
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new SeptumCli());
+        ObserveCommand.configure(cli.getSubcommands().get("observe"));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof LabException || e instanceof JsonHttp.ServiceException || e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException) {

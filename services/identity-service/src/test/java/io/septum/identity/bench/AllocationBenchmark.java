@@ -24,7 +24,7 @@ public final class AllocationBenchmark {
     public static void main(String[] args) throws Exception {
         int clients = Bench.intSetting("clients", 64);
         int seconds = Bench.intSetting("seconds", 20);
-        int warmup = Bench.intSetting("warmup", 5);
+        int warmup = Bench.intSetting("warmup", 30);
         String run = Long.toString(System.currentTimeMillis(), 36);
 
         List<List<String>> created = new ArrayList<>();

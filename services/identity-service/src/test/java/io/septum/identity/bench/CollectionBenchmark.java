@@ -32,7 +32,7 @@ public final class CollectionBenchmark {
     public static void main(String[] args) throws Exception {
         int rate = Bench.intSetting("rate", 1000);
         int seconds = Bench.intSetting("seconds", 30);
-        int warmup = Bench.intSetting("warmup", 5);
+        int warmup = Bench.intSetting("warmup", 20);
         int lifetimeMillis = Bench.intSetting("lifetimeMillis", 2000);
         int threads = Bench.intSetting("clients", 48);
         long expectedDelayMillis = Bench.intSetting("expectedDelayMillis", 0);
@@ -109,7 +109,7 @@ public final class CollectionBenchmark {
                     scheduler.schedule(() -> delete(http.get(), namespace, pod, identity, start, end, deleted, errors, deletes.get(), deletedAt),
                             lifetimeMillis, TimeUnit.MILLISECONDS);
                 } catch (IOException e) {
-                    errors.incrementAndGet();
+                    count(errors, "register " + pod, e);
                 }
             }, due - System.nanoTime(), TimeUnit.NANOSECONDS);
         }
@@ -180,13 +180,19 @@ public final class CollectionBenchmark {
                 latencies.add(answered - sent);
             }
         } catch (IOException e) {
-            errors.incrementAndGet();
+            count(errors, "delete " + pod, e);
         }
     }
 
     private static void count(AtomicLong errors, RawHttp.Response response) {
         if (errors.incrementAndGet() <= 5) {
             System.err.println("unexpected HTTP " + response.status() + ": " + response.text());
+        }
+    }
+
+    private static void count(AtomicLong errors, String what, IOException e) {
+        if (errors.incrementAndGet() <= 5) {
+            System.err.println(what + ": " + e);
         }
     }
 

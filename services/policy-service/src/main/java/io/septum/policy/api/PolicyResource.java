@@ -5,6 +5,8 @@ import io.septum.model.policy.PolicyObject;
 import io.septum.model.policy.PolicyParser;
 import io.septum.model.policy.PolicyValidationException;
 import io.septum.policy.distribution.PolicyWriter;
+import io.septum.policy.status.RevisionRealization;
+import io.septum.policy.store.ApplyRequest;
 import io.septum.policy.store.PolicyRepository;
 import io.septum.policy.store.PolicySelection;
 import io.smallrye.mutiny.Uni;
@@ -31,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** {@code /v1/policies}: apply, list, read and delete policy objects (contract: openapi/policy.yaml). */
@@ -43,6 +46,8 @@ public class PolicyResource {
     static final String APPLY = "apply policies";
     /** In a path, the namespace of cluster-wide kinds (which have none), as in bucket keys. */
     static final String NO_NAMESPACE = "_";
+    /** A bundle source: a repository path, an application name (Argo CD's tracking label allows the like). */
+    static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9._/:-]{1,253}");
 
     @Inject
     PolicyWriter writer;
@@ -53,16 +58,25 @@ public class PolicyResource {
     @Inject
     BodyLimit bodyLimit;
 
+    @Inject
+    Caller caller;
+
+    @Inject
+    RevisionRealization realization;
+
     @POST
     @Consumes({YAML, MediaType.APPLICATION_JSON})
     @Operation(operationId = "applyPolicies", summary = "Create or update policy objects, all or nothing.")
-    @APIResponse(responseCode = "200", description = "Every object is stored and distributed.",
+    @APIResponse(responseCode = "200", description = "Every object is stored and distributed (with dryRun: what would change; nothing stored).",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApplyResponse.class)))
     @APIResponse(responseCode = "400", ref = ApiDefinition.INVALID)
     @APIResponse(responseCode = "413", ref = ApiDefinition.TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiDefinition.UNSUPPORTED)
     @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
     public Uni<ApplyResponse> apply(@QueryParam("namespace") @DefaultValue(PolicyParser.DEFAULT_NAMESPACE) String namespace,
+                                    @QueryParam("dryRun") @DefaultValue("false") String dryRun,
+                                    @QueryParam("prune") @DefaultValue("false") String prune,
+                                    @QueryParam("source") String source,
                                     String body) {
         // Bodies sent without Content-Length pass BodyLimit's filter: check what was read.
         long length = body.getBytes(StandardCharsets.UTF_8).length;
@@ -73,12 +87,24 @@ public class PolicyResource {
             return Uni.createFrom().failure(new ApiException(400, APPLY + ": query parameter namespace '" + namespace
                     + "' is not a valid namespace: lower-case alphanumerics and '-', at most 63 characters"));
         }
+        boolean dry = flag("dryRun", dryRun);
+        boolean pruning = flag("prune", prune);
+        Optional<String> owner = Optional.ofNullable(source).filter(s -> !s.isEmpty());
+        if (owner.isPresent() && !SOURCE.matcher(owner.get()).matches()) {
+            throw new ApiException(400, APPLY + ": query parameter source '" + owner.get() + "' is not a valid source:"
+                    + " 1-253 characters of letters, digits and . _ - / :");
+        }
+        if (pruning && owner.isEmpty()) {
+            throw new ApiException(400, APPLY + ": query parameter prune needs source: only the objects a source"
+                    + " owns are pruned, so an apply cannot delete objects it never applied");
+        }
+        String actor = caller.name();
         // Parsing a large bundle is CPU work: on a worker thread, then back to this request's context for the write.
         Context context = Vertx.currentContext();
         return Uni.createFrom().item(() -> parse(body, namespace))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .emitOn(task -> context.runOnContext(v -> task.run()))
-                .chain(objects -> writer.apply(objects))
+                .chain(objects -> writer.apply(new ApplyRequest(objects, actor, owner, pruning, dry)))
                 .map(ApplyResponse::of)
                 .onFailure().transform(ApiException.in(APPLY));
     }
@@ -101,29 +127,51 @@ public class PolicyResource {
     @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
     public Uni<DeleteResponse> deleteAll(@QueryParam("namespace") String namespace) {
         PolicySelection selection = PolicySelection.inNamespace(Optional.ofNullable(namespace));
-        return writer.delete(selection)
+        return writer.delete(selection, caller.name())
                 .map(DeleteResponse::of)
                 .onFailure().transform(ApiException.in("delete " + selection.describe()));
     }
 
     @GET
     @Path("/{namespace}/{name}")
-    @Operation(operationId = "getPolicy", summary = "Read one stored policy object with its document.")
-    @APIResponse(responseCode = "200", description = "The object as stored and distributed.",
+    @Operation(operationId = "getPolicy", summary = "Read one policy object with its document: as stored, or as it was after a past revision.")
+    @APIResponse(responseCode = "200", description = "The object as stored and distributed (or as it was after that revision).",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyDetail.class)))
+    @APIResponse(responseCode = "400", ref = ApiDefinition.INVALID)
     @APIResponse(responseCode = "404", ref = ApiDefinition.NOT_FOUND)
     @APIResponse(responseCode = "409", ref = ApiDefinition.AMBIGUOUS)
     @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
     public Uni<PolicyDetail> get(@PathParam("namespace") String namespace, @PathParam("name") String name,
-                                 @QueryParam("kind") String kind) {
+                                 @QueryParam("kind") String kind, @QueryParam("revision") String revision) {
         PolicySelection selection = named(namespace, name, kind);
-        String operation = "get " + selection.describe();
-        return repository.find(selection).map(found -> switch (found.size()) {
+        String operation = "get " + selection.describe() + (revision == null ? "" : " at revision " + revision);
+        Uni<List<PolicyDetail>> found;
+        if (revision == null || revision.isEmpty()) {
+            found = repository.find(selection).map(policies -> policies.stream().map(PolicyDetail::of).toList());
+        } else {
+            long number = RevisionResource.number(operation, "query parameter revision", revision, 1, Long.MAX_VALUE);
+            found = repository.asOf(selection, number).map(changes -> changes.stream().map(PolicyDetail::of).toList());
+        }
+        return found.map(details -> switch (details.size()) {
             case 0 -> throw ApiException.notFound(operation);
-            case 1 -> PolicyDetail.of(found.getFirst());
+            case 1 -> details.getFirst();
             default -> throw new ApiException(409, operation + ": exists as several kinds ("
-                    + found.stream().map(p -> p.kind).collect(Collectors.joining(", ")) + "); pass ?kind=");
+                    + details.stream().map(PolicyDetail::kind).collect(Collectors.joining(", ")) + "); pass ?kind=");
         }).onFailure().transform(ApiException.in(operation));
+    }
+
+    @GET
+    @Path("/{namespace}/{name}/history")
+    @Operation(operationId = "getPolicyHistory", summary = "Every change of the objects of that namespace and name, newest first.")
+    @APIResponse(responseCode = "200", description = "The changes with who made them when; empty items: never existed.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyHistory.class)))
+    @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
+    public Uni<PolicyHistory> history(@PathParam("namespace") String namespace, @PathParam("name") String name,
+                                      @QueryParam("kind") String kind) {
+        PolicySelection selection = named(namespace, name, kind);
+        return repository.history(selection)
+                .map(history -> PolicyHistory.of(history, realization.snapshot()))
+                .onFailure().transform(ApiException.in("history of " + selection.describe()));
     }
 
     @DELETE
@@ -137,12 +185,21 @@ public class PolicyResource {
                                       @QueryParam("kind") String kind) {
         PolicySelection selection = named(namespace, name, kind);
         String operation = "delete " + selection.describe();
-        return writer.delete(selection).map(outcome -> {
+        return writer.delete(selection, caller.name()).map(outcome -> {
             if (outcome.deleted().isEmpty()) {
                 throw ApiException.notFound(operation);
             }
             return DeleteResponse.of(outcome);
         }).onFailure().transform(ApiException.in(operation));
+    }
+
+    /** A boolean query parameter, strictly: a typo must not turn a dry run into a real apply. */
+    static boolean flag(String parameter, String value) {
+        return switch (value) {
+            case "true", "" -> true;
+            case "false" -> false;
+            default -> throw new ApiException(400, APPLY + ": query parameter " + parameter + " '" + value + "' must be true or false");
+        };
     }
 
     private static List<PolicyObject> parse(String body, String namespace) {

@@ -28,6 +28,7 @@ public class PolicyChange extends PolicyRow {
         change.namespace = policy.namespace;
         change.name = policy.name;
         change.action = action;
+        change.source = policy.source;
         change.document = action == Action.deleted ? null : policy.document;
         return change;
     }

@@ -16,7 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -30,40 +32,70 @@ public class PolicyRepository {
 
     private static final Sort ORDER = Sort.by("kind").and("namespace").and("name");
 
-    /** Creates or updates every object; an object whose document equals the stored one is unchanged. */
+    /**
+     * Creates or updates every object of the bundle by (kind, namespace, name), and with {@code prune}
+     * deletes the objects owned by the request's source that the bundle does not hold. An object whose
+     * document and owner equal the stored ones is unchanged; when nothing changes, or for a dry run,
+     * nothing is written and no revision is made.
+     */
     @WithTransaction
-    public Uni<ApplyOutcome> apply(List<PolicyObject> objects) {
+    public Uni<ApplyOutcome> apply(ApplyRequest request) {
+        List<PolicyObject> objects = request.objects();
         Set<String> namespaces = objects.stream().map(o -> o.ref().namespace()).collect(Collectors.toSet());
         Set<String> names = objects.stream().map(o -> o.ref().name()).collect(Collectors.toSet());
-        return StoredPolicy.<StoredPolicy>list("namespace in ?1 and name in ?2", namespaces, names).chain(candidates -> {
-            Map<PolicyRef, StoredPolicy> stored = candidates.stream()
+        Uni<List<StoredPolicy>> candidates = objects.isEmpty() ? Uni.createFrom().item(List.of())
+                : StoredPolicy.list("namespace in ?1 and name in ?2", namespaces, names);
+        Uni<List<StoredPolicy>> owned = request.prune()
+                ? StoredPolicy.list("source = ?1", ORDER, request.source().orElseThrow())
+                : Uni.createFrom().item(List.of());
+        return candidates.chain(found -> owned.chain(ownedBySource -> {
+            Map<PolicyRef, StoredPolicy> stored = found.stream()
                     .collect(Collectors.toMap(StoredPolicy::ref, Function.identity()));
-            boolean changes = objects.stream().anyMatch(o -> {
-                StoredPolicy existing = stored.get(o.ref());
-                return existing == null || !existing.document.equals(o.document());
-            });
-            if (!changes) {
-                List<ApplyOutcome.ObjectResult> results = objects.stream()
-                        .map(o -> new ApplyOutcome.ObjectResult(o.ref(), ApplyOutcome.Action.unchanged, stored.get(o.ref()).revision))
-                        .toList();
-                return currentRevision().map(revision -> new ApplyOutcome(revision, results, List.of()));
+            Set<PolicyRef> inBundle = objects.stream().map(PolicyObject::ref).collect(Collectors.toSet());
+            List<StoredPolicy> pruned = ownedBySource.stream().filter(p -> !inBundle.contains(p.ref())).toList();
+            boolean changes = !pruned.isEmpty() || objects.stream().anyMatch(o -> action(stored.get(o.ref()), o, request) != ApplyOutcome.Action.unchanged);
+            if (!changes || request.dryRun()) {
+                return currentRevision().map(revision -> plan(revision, request, stored, pruned));
             }
-            return newRevision(PolicyRevision.Operation.apply).chain(revision -> write(revision, objects, stored));
-        });
+            return newRevision(PolicyRevision.Operation.apply, request.actor(), request.source())
+                    .chain(revision -> write(revision, request, stored, pruned));
+        }));
     }
 
-    private Uni<ApplyOutcome> write(PolicyRevision revision, List<PolicyObject> objects, Map<PolicyRef, StoredPolicy> stored) {
+    /** What the apply does to one object, compared with what is stored ({@code null}: nothing). */
+    private static ApplyOutcome.Action action(StoredPolicy stored, PolicyObject object, ApplyRequest request) {
+        if (stored == null) {
+            return ApplyOutcome.Action.created;
+        }
+        // Applying with a source takes ownership; applying without one leaves the owner as it is.
+        boolean ownerChanges = request.source().isPresent() && !request.source().get().equals(stored.source);
+        return ownerChanges || !stored.document.equals(object.document()) ? ApplyOutcome.Action.updated : ApplyOutcome.Action.unchanged;
+    }
+
+    /** The outcome of an apply that writes nothing: what would happen, at the current revision. */
+    private static ApplyOutcome plan(long current, ApplyRequest request, Map<PolicyRef, StoredPolicy> stored, List<StoredPolicy> pruned) {
+        List<ApplyOutcome.ObjectResult> results = new ArrayList<>();
+        for (PolicyObject object : request.objects()) {
+            StoredPolicy policy = stored.get(object.ref());
+            results.add(new ApplyOutcome.ObjectResult(object.ref(), action(policy, object, request), policy == null ? 0 : policy.revision));
+        }
+        pruned.forEach(p -> results.add(new ApplyOutcome.ObjectResult(p.ref(), ApplyOutcome.Action.pruned, p.revision)));
+        return new ApplyOutcome(current, request.dryRun(), results, List.of(), List.of());
+    }
+
+    private Uni<ApplyOutcome> write(PolicyRevision revision, ApplyRequest request, Map<PolicyRef, StoredPolicy> stored,
+                                    List<StoredPolicy> pruned) {
         List<ApplyOutcome.ObjectResult> results = new ArrayList<>();
         List<StoredPolicy> created = new ArrayList<>();
         List<StoredPolicy> written = new ArrayList<>();
         List<PolicyChange> changes = new ArrayList<>();
-        for (PolicyObject object : objects) {
+        for (PolicyObject object : request.objects()) {
             StoredPolicy policy = stored.get(object.ref());
-            if (policy != null && policy.document.equals(object.document())) {
-                results.add(new ApplyOutcome.ObjectResult(object.ref(), ApplyOutcome.Action.unchanged, policy.revision));
+            ApplyOutcome.Action action = action(policy, object, request);
+            if (action == ApplyOutcome.Action.unchanged) {
+                results.add(new ApplyOutcome.ObjectResult(object.ref(), action, policy.revision));
                 continue;
             }
-            ApplyOutcome.Action action = policy == null ? ApplyOutcome.Action.created : ApplyOutcome.Action.updated;
             if (policy == null) {
                 policy = new StoredPolicy();
                 policy.kind = object.ref().kind();
@@ -75,27 +107,38 @@ public class PolicyRepository {
             policy.revision = revision.revision;
             policy.document = object.document();
             policy.updatedAt = revision.createdAt;
+            if (request.source().isPresent()) {
+                policy.source = request.source().get();
+            }
             written.add(policy);
             changes.add(PolicyChange.of(revision.revision, policy,
                     action == ApplyOutcome.Action.created ? PolicyChange.Action.created : PolicyChange.Action.updated));
             results.add(new ApplyOutcome.ObjectResult(object.ref(), action, revision.revision));
         }
+        for (StoredPolicy policy : pruned) {
+            changes.add(PolicyChange.of(revision.revision, policy, PolicyChange.Action.deleted));
+            results.add(new ApplyOutcome.ObjectResult(policy.ref(), ApplyOutcome.Action.pruned, revision.revision));
+        }
         // Panache rejects persisting an empty list.
         Uni<Void> inserted = created.isEmpty() ? Uni.createFrom().voidItem() : StoredPolicy.persist(created);
+        Uni<Long> deleted = pruned.isEmpty() ? Uni.createFrom().item(0L)
+                : StoredPolicy.delete("id in ?1", pruned.stream().map(p -> p.id).toList());
         return inserted
                 .chain(() -> PolicyChange.persist(changes))
-                .map(ignored -> new ApplyOutcome(revision.revision, results,
-                        written.stream().map(StoredPolicy::toRecord).toList()));
+                .chain(() -> deleted)
+                .map(ignored -> new ApplyOutcome(revision.revision, false, results,
+                        written.stream().map(StoredPolicy::toRecord).toList(),
+                        pruned.stream().map(StoredPolicy::ref).toList()));
     }
 
     /** Deletes the selected objects; with none selected, changes nothing and answers the current revision. */
     @WithTransaction
-    public Uni<DeleteOutcome> delete(PolicySelection selection) {
+    public Uni<DeleteOutcome> delete(PolicySelection selection, String actor) {
         return query(selection).chain(found -> {
             if (found.isEmpty()) {
                 return currentRevision().map(revision -> new DeleteOutcome(revision, List.of()));
             }
-            return newRevision(PolicyRevision.Operation.delete).chain(revision -> {
+            return newRevision(PolicyRevision.Operation.delete, actor, Optional.empty()).chain(revision -> {
                 List<PolicyChange> changes = found.stream()
                         .map(p -> PolicyChange.of(revision.revision, p, PolicyChange.Action.deleted))
                         .toList();
@@ -107,10 +150,95 @@ public class PolicyRepository {
         });
     }
 
+    /** Records the bucket sequence that distributed {@code revision} (see {@link PolicyRevision#bucketSequence}). */
+    @WithTransaction
+    public Uni<Void> distributed(long revision, long bucketSequence) {
+        return PolicyRevision.update("bucketSequence = ?1 where revision = ?2", bucketSequence, revision).replaceWithVoid();
+    }
+
     /** The selected objects, ordered by kind, namespace and name. */
     @WithSession
     public Uni<List<StoredPolicy>> find(PolicySelection selection) {
         return query(selection);
+    }
+
+    /** At most {@code limit} revisions below {@code before}, newest first. */
+    @WithSession
+    public Uni<List<RevisionSummary>> revisions(long before, int limit) {
+        return PolicyRevision.<PolicyRevision>find("revision < ?1", Sort.descending("revision"), before)
+                .range(0, limit - 1).list()
+                .chain(revisions -> {
+                    if (revisions.isEmpty()) {
+                        return Uni.createFrom().item(List.<RevisionSummary>of());
+                    }
+                    List<Long> numbers = revisions.stream().map(r -> r.revision).toList();
+                    return Panache.getSession().chain(session -> session.createSelectionQuery(
+                                    "select c.revision, count(c) from PolicyChange c where c.revision in :numbers group by c.revision",
+                                    Object[].class).setParameter("numbers", numbers).getResultList())
+                            .map(counts -> {
+                                Map<Long, Long> byRevision = new HashMap<>();
+                                counts.forEach(row -> byRevision.put((Long) row[0], (Long) row[1]));
+                                return revisions.stream()
+                                        .map(r -> new RevisionSummary(r, byRevision.getOrDefault(r.revision, 0L).intValue()))
+                                        .toList();
+                            });
+                });
+    }
+
+    /** One revision with what it changed (ordered by kind, namespace, name); empty when there is no such revision. */
+    @WithSession
+    public Uni<Optional<RevisionDetail>> revision(long number) {
+        return PolicyRevision.<PolicyRevision>findById(number).chain(revision -> revision == null
+                ? Uni.createFrom().item(Optional.<RevisionDetail>empty())
+                : PolicyChange.<PolicyChange>list("revision", ORDER, number)
+                        .map(changes -> Optional.of(new RevisionDetail(revision, changes))));
+    }
+
+    /**
+     * Every change of the objects of that namespace and name (of one kind when the selection names one),
+     * newest first, each with the revision that made it.
+     */
+    @WithSession
+    public Uni<List<RevisionDetail>> history(PolicySelection selection) {
+        return changes(selection, Long.MAX_VALUE).chain(changes -> {
+            if (changes.isEmpty()) {
+                return Uni.createFrom().item(List.<RevisionDetail>of());
+            }
+            List<Long> numbers = changes.stream().map(c -> c.revision).distinct().toList();
+            return PolicyRevision.<PolicyRevision>list("revision in ?1", numbers).map(revisions -> {
+                Map<Long, PolicyRevision> byNumber = revisions.stream().collect(Collectors.toMap(r -> r.revision, Function.identity()));
+                return changes.stream().map(c -> new RevisionDetail(byNumber.get(c.revision), List.of(c))).toList();
+            });
+        });
+    }
+
+    /**
+     * The selected objects as they were after {@code revision}: for each kind of that name, its latest change
+     * up to that revision, unless that change deleted it.
+     */
+    @WithSession
+    public Uni<List<PolicyChange>> asOf(PolicySelection selection, long revision) {
+        return changes(selection, revision).map(changes -> {
+            Map<String, PolicyChange> latest = new TreeMap<>();
+            // Newest first: the first change seen of each kind is its state at that revision.
+            changes.forEach(c -> latest.putIfAbsent(c.kind, c));
+            return latest.values().stream().filter(c -> c.action != PolicyChange.Action.deleted).toList();
+        });
+    }
+
+    /** The changes of the selected objects up to {@code revision}, newest first. */
+    private static Uni<List<PolicyChange>> changes(PolicySelection selection, long upTo) {
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("namespace", selection.namespace().orElseThrow());
+        parameters.put("name", selection.name().orElseThrow());
+        parameters.put("upTo", upTo);
+        String kind = "";
+        if (selection.kind().isPresent()) {
+            kind = " and lower(kind) = :kind";
+            parameters.put("kind", selection.kind().get().toLowerCase(Locale.ROOT));
+        }
+        return PolicyChange.list("namespace = :namespace and name = :name and revision <= :upTo" + kind,
+                Sort.descending("revision").and("kind"), parameters);
     }
 
     /** The latest revision, 0 before the first change. */
@@ -143,9 +271,11 @@ public class PolicyRepository {
         return StoredPolicy.list(String.join(" and ", conditions), ORDER, parameters);
     }
 
-    private static Uni<PolicyRevision> newRevision(PolicyRevision.Operation operation) {
+    private static Uni<PolicyRevision> newRevision(PolicyRevision.Operation operation, String actor, Optional<String> source) {
         PolicyRevision revision = new PolicyRevision();
         revision.operation = operation;
+        revision.actor = actor;
+        revision.source = source.orElse(null);
         // PostgreSQL keeps microseconds: truncate so the entities hold what the table holds.
         revision.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         // Flushed at once: the rows that name it are inserted right away (identity keys), after it.

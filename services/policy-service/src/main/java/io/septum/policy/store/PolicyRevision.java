@@ -35,4 +35,19 @@ public class PolicyRevision extends PanacheEntityBase {
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public Operation operation;
+
+    /** Who made the change: the caller as the request named it, "anonymous" when it named none. */
+    @Column(nullable = false)
+    public String actor;
+
+    /** The bundle source named by the apply that made this revision; null when none. */
+    public String source;
+
+    /**
+     * The last sequence of the stream behind the policies bucket once this revision's bucket writes were
+     * acknowledged: a node whose applied policies revision reaches it has realized this revision. Null
+     * until then (and for a revision whose bucket writes failed and were redone by a rebuild).
+     */
+    @Column(name = "bucket_sequence")
+    public Long bucketSequence;
 }

@@ -36,6 +36,9 @@ public abstract class PolicyRow extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public JsonNode document;
 
+    /** The bundle source that owns the object (see {@link ApplyRequest#source()}); null when none does. */
+    public String source;
+
     public PolicyRef ref() {
         return new PolicyRef(kind, namespace, name);
     }

@@ -21,6 +21,13 @@ public final class JsonHttp {
 
     public static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    /**
+     * Who the services record as making a change. Every request carries it; this is also the one place where
+     * an authenticated client will add its credentials.
+     */
+    static final String ACTOR_HEADER = "X-Septum-Actor";
+    static final String ACTOR = System.getenv().getOrDefault("SEPTUM_ACTOR", System.getProperty("user.name", "anonymous"));
+
     private static final int CONNECT_TIMEOUT_MILLIS = 3_000;
     private static final int READ_TIMEOUT_MILLIS = 60_000;
 
@@ -88,6 +95,7 @@ public final class JsonHttp {
             connection.setReadTimeout(READ_TIMEOUT_MILLIS);
             connection.setRequestMethod(method);
             connection.setRequestProperty("Accept", "application/json");
+            connection.setRequestProperty(ACTOR_HEADER, ACTOR);
             if (requestBody != null) {
                 connection.setRequestProperty("Content-Type", contentType);
                 connection.setDoOutput(true);

@@ -1,0 +1,10 @@
+package io.septum.flows.nats;
+
+import io.smallrye.config.ConfigMapping;
+
+/** Where NATS is. */
+@ConfigMapping(prefix = "septum.nats")
+public interface NatsConfig {
+
+    String url();
+}

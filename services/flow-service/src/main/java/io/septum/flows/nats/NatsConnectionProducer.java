@@ -1,0 +1,60 @@
+package io.septum.flows.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The service's jnats connection: the cluster watches and the flows subscription. It reconnects forever once
+ * established (the watches and the subscription resume by themselves); the first connect must succeed.
+ */
+public class NatsConnectionProducer {
+
+    private static final Logger LOG = Logger.getLogger(NatsConnectionProducer.class);
+
+    @Produces
+    @Singleton
+    Connection connection(NatsConfig config) throws IOException {
+        Options options = Options.builder()
+                .server(config.url())
+                .connectionName("flow-service")
+                .connectionTimeout(Duration.ofSeconds(5))
+                .maxReconnects(-1)
+                .connectionListener((connection, event) -> LOG.infof("NATS %s: %s", config.url(), event))
+                .errorListener(new SlowConsumerLog())
+                .build();
+        try {
+            return Nats.connect(options);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("connect to NATS " + config.url() + ": interrupted", e);
+        } catch (IOException e) {
+            throw new IOException("connect to NATS " + config.url() + ": " + e.getMessage(), e);
+        }
+    }
+
+    void close(@Disposes Connection connection) throws InterruptedException {
+        connection.close();
+    }
+
+    /** Slow-consumer drops are counted by the subscription (and shown as losses); log only the first of a burst. */
+    static final class SlowConsumerLog implements io.nats.client.ErrorListener {
+        private volatile long lastLog;
+
+        @Override
+        public void slowConsumerDetected(Connection conn, io.nats.client.Consumer consumer) {
+            long now = System.nanoTime();
+            if (now - lastLog > 10_000_000_000L) {
+                lastLog = now;
+                LOG.warnf("flows arrive faster than they are processed: NATS drops messages (counted as losses)");
+            }
+        }
+    }
+}
