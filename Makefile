@@ -3,18 +3,19 @@ SHELL := /bin/bash
 export JAVA_HOME := $(shell source infra/lib.sh && find_java25 2>/dev/null)
 MVN := ./mvnw -B -q
 
-.PHONY: help setup build up down demo test lab-down clean bench-datapath bench-policy-latency bench-policy-compute
+.PHONY: help setup build up down demo test lab-down clean bench-datapath bench-policy-latency bench-policy-compute bench-flows
 
 help:
 	@echo "make demo   - install what is missing, build, start the control plane, run the frontend/backend demo"
 	@echo "make test   - run every test (unit, service, kernel, end-to-end)"
 	@echo "make setup  - Debian packages, bpffs, NATS and PostgreSQL on loopback (idempotent)"
 	@echo "make build  - build everything (BPF objects, services, enforcer, CLI)"
-	@echo "make up     - start identity-service and policy-service in the background"
+	@echo "make up     - start identity-service, policy-service and flow-service in the background"
 	@echo "make down   - stop the lab, the services, NATS and PostgreSQL: nothing left running"
 	@echo "make bench-datapath        - packet rate/throughput: no program vs Septum vs iptables/ipset (~9 min; ARGS=--quick)"
 	@echo "make bench-policy-latency  - policy apply -> enforced on 3 nodes, p50/p99 of 100 changes (~11 min; ARGS=--quick)"
 	@echo "make bench-policy-compute  - enforcer control plane: 10,000 identities x 1,000 CNP rules resolved (~1 min; ARGS=--quick)"
+	@echo "make bench-flows           - flow events/s from the BPF ring buffer to flow-service, losses counted (~1 min; ARGS=--quick)"
 	@echo "make bench-identity-alloc  - identity allocations/s via REST, 64 clients: new and known label sets (~2 min)"
 	@echo "make bench-identity-fanout - allocation -> arrival at 100 watching NATS connections, p50/p99 (~1 min)"
 	@echo "make bench-identity-gc     - identity collection under 1,000 pod creations + deletions/s (~2 min)"
@@ -64,6 +65,11 @@ bench-policy-compute: setup
 bench-policy-latency: build
 	@infra/nats.sh start bench
 	@$(BENCH_RUN) policy-latency $(ARGS); status=$$?; infra/nats.sh stop bench >&2; exit $$status
+
+# Flow events from the ring buffer to flow-service (started from its jar on :28084) over a NATS of its own (:4224).
+bench-flows: build
+	@infra/nats.sh start bench
+	@$(BENCH_RUN) flows $(ARGS); status=$$?; infra/nats.sh stop bench >&2; exit $$status
 
 # identity-service benchmarks (BENCHMARKS.md, identity-service): each builds the service, starts it on :38081 with
 # database septum_identity_bench (emptied) and a NATS of its own on :4225, runs, stops what it started and prints one

@@ -23,6 +23,7 @@ public final class ControlPlane implements AutoCloseable {
 
     public static final int IDENTITY_PORT = 18081;
     public static final int POLICY_PORT = 18082;
+    public static final int FLOWS_PORT = 18084;
     public static final String NATS_URL = "nats://127.0.0.1:4223";
 
     private final List<Process> processes = new ArrayList<>();
@@ -32,8 +33,10 @@ public final class ControlPlane implements AutoCloseable {
         try {
             plane.startService("identity-service", IDENTITY_PORT, "septum_identity_it");
             plane.startService("policy-service", POLICY_PORT, "septum_policy_it");
+            plane.startService("flow-service", FLOWS_PORT, null);
             plane.awaitHealthy(IDENTITY_PORT, "identity-service");
             plane.awaitHealthy(POLICY_PORT, "policy-service");
+            plane.awaitHealthy(FLOWS_PORT, "flow-service");
         } catch (Exception e) {
             plane.close();
             throw e;
@@ -49,6 +52,11 @@ public final class ControlPlane implements AutoCloseable {
         return "http://127.0.0.1:" + POLICY_PORT;
     }
 
+    public static String flowsUrl() {
+        return "http://127.0.0.1:" + FLOWS_PORT;
+    }
+
+    /** {@code database} null: the service has none (flow-service). */
     private void startService(String name, int port, String database) throws IOException {
         Path built = Repo.root().resolve("services").resolve(name).resolve("target/quarkus-app");
         if (!Files.exists(built.resolve("quarkus-run.jar"))) {
@@ -61,13 +69,15 @@ public final class ControlPlane implements AutoCloseable {
         Path jar = app.resolve("quarkus-run.jar");
         Path log = Repo.itRunDirectory().resolve("logs").resolve(name + ".log");
         Files.createDirectories(log.getParent());
-        processes.add(new ProcessBuilder(Repo.java(), "-XX:+UseSerialGC", "-Xmx384m",
-                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + database,
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
-                "-Dquarkus.flyway.clean-disabled=false", "-Dquarkus.flyway.clean-at-start=true",
-                "-Dseptum.nats.url=" + NATS_URL,
-                "-jar", jar.toString())
+        List<String> command = new ArrayList<>(List.of(Repo.java(), "-XX:+UseSerialGC", "-Xmx384m",
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dseptum.nats.url=" + NATS_URL));
+        if (database != null) {
+            command.addAll(List.of("-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + database,
+                    "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
+                    "-Dquarkus.flyway.clean-disabled=false", "-Dquarkus.flyway.clean-at-start=true"));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        processes.add(new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start());

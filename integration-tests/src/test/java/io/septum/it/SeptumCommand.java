@@ -25,6 +25,7 @@ public final class SeptumCommand {
         return Map.of(
                 "SEPTUM_IDENTITY_URL", ControlPlane.identityUrl(),
                 "SEPTUM_POLICY_URL", ControlPlane.policyUrl(),
+                "SEPTUM_FLOW_URL", ControlPlane.flowsUrl(),
                 "SEPTUM_NATS_URL", ControlPlane.NATS_URL,
                 "SEPTUM_RUN", Repo.itRunDirectory().toString(),
                 "SEPTUM_LAB", LAB,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.septum.bench.compute.PolicyComputeBenchmark;
 import io.septum.bench.datapath.DatapathBenchmark;
 import io.septum.bench.datapath.Workload;
+import io.septum.bench.flows.FlowsBenchmark;
 import io.septum.bench.latency.PolicyLatencyBenchmark;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
  * last, its figures as one line of JSON on standard output. BENCHMARKS.md names and explains every figure.
  */
 @Command(name = "septum-benchmarks", mixinStandardHelpOptions = true,
-        subcommands = {BenchMain.DatapathCommand.class, BenchMain.PolicyLatencyCommand.class, BenchMain.PolicyComputeCommand.class})
+        subcommands = {BenchMain.DatapathCommand.class, BenchMain.PolicyLatencyCommand.class, BenchMain.PolicyComputeCommand.class,
+                BenchMain.FlowsCommand.class})
 public final class BenchMain {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,6 +68,25 @@ public final class BenchMain {
                     workloads != null ? workloads.stream().map(BenchMain::workload).toList() : base.workloads(),
                     !noPin, programStats, pairs != null ? pairs : base.pairs());
             printResult(new DatapathBenchmark(options, System.err).run());
+            return 0;
+        }
+    }
+
+    @Command(name = "flows", description = "Flow events/s from the BPF ring buffer through the enforcer's exporter and NATS to "
+            + "flow-service with enrichment, losses counted (needs the bench NATS on :4224).")
+    static final class FlowsCommand implements Callable<Integer> {
+        @Option(names = "--quick", description = "2 s of generation: a smoke test of the harness, not figures to quote.")
+        boolean quick;
+        @Option(names = "--seconds", description = "Generation time in seconds (default 10).")
+        Double seconds;
+        @Option(names = "--ring-buffer-bytes", description = "Ring buffer size (default 1 MiB, the enforcer's default).")
+        Integer ringBytes;
+
+        @Override
+        public Integer call() throws Exception {
+            FlowsBenchmark.Options base = quick ? FlowsBenchmark.Options.quick() : FlowsBenchmark.Options.full();
+            printResult(new FlowsBenchmark(new FlowsBenchmark.Options(seconds != null ? seconds : base.seconds(), base.repeat(),
+                    ringBytes != null ? ringBytes : base.ringBytes()), System.err).run());
             return 0;
         }
     }

@@ -10,6 +10,7 @@ import io.septum.enforcer.agent.cluster.ClusterWatch;
 import io.septum.enforcer.agent.endpoints.EndpointStore;
 import io.septum.enforcer.agent.endpoints.IdentityServiceClient;
 import io.septum.enforcer.agent.flows.FlowExporter;
+import io.septum.enforcer.agent.flows.FlowExporterMetrics;
 import io.septum.enforcer.agent.leases.LeaseClient;
 import io.septum.enforcer.agent.leases.LeaseRenewer;
 import io.septum.enforcer.agent.leases.ReconcilerEndpoints;
@@ -156,7 +157,9 @@ public final class EnforcerMain implements Callable<Integer> {
             reconciler.start();
             reconciler.adopt(store.loadAll()).get();
             status.start();
-            new EnforcerApi(config.node(), reconciler, identityService, store, datapath).register(api);
+            new EnforcerApi(config.node(), reconciler, identityService, store, datapath)
+                    .withMetrics(() -> FlowExporterMetrics.render(config.node(), flows.stats())).register(api);
+            FlowExporterMetrics.registerStatus(api, flows);
             api.start(config.apiHost(), config.apiPort());
             leases.start();
             LOG.info("node " + config.node() + " enforcer: API on " + config.apiHost() + ":" + api.port() + ", maps pinned in "

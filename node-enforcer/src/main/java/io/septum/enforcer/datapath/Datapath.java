@@ -235,6 +235,15 @@ public final class Datapath implements AutoCloseable {
         return ProgramTestRun.run(direction == Direction.EGRESS ? fromContainerFd : toContainerFd, frame, ifindex);
     }
 
+    /**
+     * Runs the program of {@code direction} {@code repeat} times in the kernel on one crafted frame, as
+     * {@link #runProgram} does once: a generator of datapath work (flow events) at kernel speed, for benchmarks.
+     */
+    public int runProgramRepeatedly(Direction direction, byte[] frame, int ifindex, int repeat) {
+        ensureOpen();
+        return ProgramTestRun.run(direction == Direction.EGRESS ? fromContainerFd : toContainerFd, frame, ifindex, repeat);
+    }
+
     private void ensureOpen() {
         if (!object.isOpen()) {
             throw new IllegalStateException("datapath is closed");

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The served OpenAPI document must match the contract openapi/policy.yaml: paths, methods, operationIds,
- * response codes (and the shared response each refers to), and for every schema its property names and
- * required properties.
+ * parameters (where, name, whether required; declared on the path or the operation), response codes (and the
+ * shared response each refers to), and for every schema its property names and required properties.
  */
 @QuarkusTest
 class OpenApiContractTest {
@@ -29,6 +29,8 @@ class OpenApiContractTest {
 
         assertThat(OpenApiShape.operations(served)).as("operations (path method -> operationId responses)")
                 .isEqualTo(OpenApiShape.operations(contract));
+        assertThat(OpenApiShape.parameters(served)).as("parameters (path method -> in:name, ! when required)")
+                .isEqualTo(OpenApiShape.parameters(contract));
         assertThat(OpenApiShape.schemas(served)).as("schemas (name -> properties, required)").isEqualTo(OpenApiShape.schemas(contract));
         assertThat(OpenApiShape.responses(served)).as("shared responses").isEqualTo(OpenApiShape.responses(contract));
     }

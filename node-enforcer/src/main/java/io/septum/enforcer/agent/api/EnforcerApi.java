@@ -43,6 +43,7 @@ public final class EnforcerApi {
     private final IdentityServiceClient identityService;
     private final EndpointStore store;
     private final Datapath datapath;
+    private java.util.function.Supplier<String> moreMetrics = () -> "";
 
     public EnforcerApi(String node, Reconciler reconciler, IdentityServiceClient identityService, EndpointStore store, Datapath datapath) {
         this.node = node;
@@ -50,6 +51,12 @@ public final class EnforcerApi {
         this.identityService = identityService;
         this.store = store;
         this.datapath = datapath;
+    }
+
+    /** Metrics of other parts (the flow exporter), appended to /metrics in the same text format. */
+    public EnforcerApi withMetrics(java.util.function.Supplier<String> more) {
+        this.moreMetrics = more;
+        return this;
     }
 
     public void register(LocalApiServer server) {
@@ -60,7 +67,7 @@ public final class EnforcerApi {
                 .route("GET", "/v1/status", r -> Reply.json(200, await(reconciler.snapshot(), "read status")))
                 .route("GET", "/v1/counters", r -> Reply.json(200, Map.of("items", datapath.metrics().read(), "eventLosses", datapath.eventLosses())))
                 .route("GET", "/metrics", r -> Reply.text("text/plain; version=0.0.4", PrometheusMetrics.render(node,
-                        datapath.metrics().read(), datapath.eventLosses(), await(reconciler.snapshot(), "read status"))))
+                        datapath.metrics().read(), datapath.eventLosses(), await(reconciler.snapshot(), "read status")) + moreMetrics.get()))
                 .route("GET", "/healthz", r -> {
                     Reconciler.Snapshot snapshot = await(reconciler.snapshot(), "read status");
                     if (!snapshot.synced()) {

@@ -24,6 +24,11 @@ public final class ProgramTestRun {
 
     /** Runs the program on {@code frame} (Ethernet header first) and returns its tc action (TC_ACT_*). */
     public static int run(int programFd, byte[] frame, int ifindex) {
+        return run(programFd, frame, ifindex, 1);
+    }
+
+    /** Runs the program {@code repeat} times in the kernel on {@code frame}; returns the last run's tc action. */
+    public static int run(int programFd, byte[] frame, int ifindex, int repeat) {
         if (frame.length < ETH_HLEN) {
             throw new IllegalArgumentException("a tc program needs at least an Ethernet header, got " + frame.length + " bytes");
         }
@@ -39,7 +44,7 @@ public final class ProgramTestRun {
             opts.set(CTypes.U32, offset("data_size_in"), frame.length);
             opts.set(ADDRESS, offset("ctx_in"), context);
             opts.set(CTypes.U32, offset("ctx_size_in"), SK_BUFF_SIZE);
-            opts.set(CTypes.U32, offset("repeat"), 1);
+            opts.set(CTypes.U32, offset("repeat"), repeat);
             int rc = Native.bpfProgTestRunOpts(programFd, opts);
             if (rc < 0) {
                 throw new BpfException("test-run program", "fd " + programFd + ", ifindex " + ifindex, Errno.of(rc));

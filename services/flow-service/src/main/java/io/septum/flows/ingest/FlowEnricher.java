@@ -21,8 +21,8 @@ import java.util.Optional;
  * policy that decided it — the deciding rule when the datapath reports one, else, for a default deny, the
  * policies that isolate the endpoint in that direction.
  *
- * <p>Not thread-safe: one per ingesting thread. Sides are cached by (address, identity) until the cluster view
- * changes, so a burst of flows between the same pods costs one look-up.
+ * <p>Not thread-safe: one per ingesting thread. Sides are cached by (address, identity), default-deny policies by
+ * (identity, direction), until the cluster view changes, so a burst of flows between the same pods costs one look-up.
  */
 final class FlowEnricher {
 
@@ -32,6 +32,7 @@ final class FlowEnricher {
     private final ClusterView cluster;
     private final DropReasons reasons;
     private final Map<Long, Flow.FlowEndpoint> endpoints = new HashMap<>();
+    private final Map<Long, List<String>> isolating = new HashMap<>();
     private long cachedVersion = -1;
 
     FlowEnricher(ClusterView cluster, DropReasons reasons) {
@@ -43,6 +44,7 @@ final class FlowEnricher {
         long version = cluster.version();
         if (version != cachedVersion || endpoints.size() > 100_000) {
             endpoints.clear();
+            isolating.clear();
             cachedVersion = version;
         }
         Flow.FlowEndpoint source = endpoint(r.sourceAddress(), r.sourceIdentity());
@@ -62,7 +64,8 @@ final class FlowEnricher {
         } else if (r.reason() == POLICY_DENIED && r.direction() <= 1) {
             Flow.FlowEndpoint local = r.direction() == 0 ? destination : source;
             Direction dir = r.direction() == 0 ? Direction.INGRESS : Direction.EGRESS;
-            policies = cluster.identity(local.identity()).map(l -> cluster.isolating(l.labels(), dir)).orElse(List.of());
+            policies = isolating.computeIfAbsent(((long) local.identity() << 1) | r.direction(), k ->
+                    cluster.identity(local.identity()).map(l -> cluster.isolating(l.labels(), dir)).orElse(List.of()));
         }
         List<String> flags = r.protocol() == 6 ? tcpFlags(r.tcpFlags()) : List.of();
         String summary = summary(source, r.sourcePort(), destination, r.destinationPort(), protocol, flags, verdict, reason, policies, rule);

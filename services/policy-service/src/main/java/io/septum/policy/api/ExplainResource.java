@@ -16,6 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -41,7 +42,9 @@ public class ExplainResource {
     @APIResponse(responseCode = "400", ref = ApiDefinition.INVALID)
     @APIResponse(responseCode = "404", ref = ApiDefinition.NOT_FOUND)
     @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
-    public Explanation explain(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("port") String port,
+    public Explanation explain(@QueryParam("from") @Parameter(required = true) String from,
+                               @QueryParam("to") @Parameter(required = true) String to,
+                               @QueryParam("port") @Parameter(required = true) String port,
                                @QueryParam("protocol") @DefaultValue("TCP") String protocol) {
         if (from == null || from.isBlank()) {
             throw new ApiException(400, OPERATION + ": query parameter from: required (NS/POD)");

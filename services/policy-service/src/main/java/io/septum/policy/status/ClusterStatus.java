@@ -32,8 +32,8 @@ public record ClusterStatus(BucketRevisions targets, long revision, List<NodeRep
     private static NodeReport report(String node, NodeStatusRegistry.Heard heard, BucketRevisions targets, Instant now,
                                      Duration staleAfter) {
         NodeStatus status = heard.status();
-        BucketRevisions applied = status.applied() == null ? BucketRevisions.NONE : status.applied();
-        boolean stale = heard.at().plus(staleAfter).isBefore(now);
+        BucketRevisions applied = heard.applied();
+        boolean stale = heard.stale(now, staleAfter);
         return new NodeReport(node, applied, status.endpoints(), status.endpointsReady(), status.problems(), heard.at(),
                 stale, !stale && applied.covers(targets));
     }

@@ -1,8 +1,10 @@
 package io.septum.policy.status;
 
+import io.septum.model.kv.BucketRevisions;
 import io.septum.model.kv.NodeStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +16,16 @@ public class NodeStatusRegistry {
 
     /** A node's latest report and when NATS stored it (the server's clock, not the node's). */
     public record Heard(NodeStatus status, Instant at) {
+
+        /** Not heard from for longer than {@code staleAfter}: its report no longer counts as realized. */
+        public boolean stale(Instant now, Duration staleAfter) {
+            return at.plus(staleAfter).isBefore(now);
+        }
+
+        /** What the node's maps realize; none before its first complete report. */
+        public BucketRevisions applied() {
+            return status.applied() == null ? BucketRevisions.NONE : status.applied();
+        }
     }
 
     private final ConcurrentMap<String, Heard> nodes = new ConcurrentHashMap<>();

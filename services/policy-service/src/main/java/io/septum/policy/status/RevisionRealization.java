@@ -1,6 +1,5 @@
 package io.septum.policy.status;
 
-import io.septum.model.kv.BucketRevisions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -31,9 +30,7 @@ public class RevisionRealization {
         return bucketSequence -> {
             int realized = 0;
             for (NodeStatusRegistry.Heard node : heard.values()) {
-                boolean stale = node.at().plus(config.staleAfter()).isBefore(now);
-                BucketRevisions applied = node.status().applied() == null ? BucketRevisions.NONE : node.status().applied();
-                if (!stale && bucketSequence > 0 && applied.policies() >= bucketSequence) {
+                if (!node.stale(now, config.staleAfter()) && bucketSequence > 0 && node.applied().policies() >= bucketSequence) {
                     realized++;
                 }
             }

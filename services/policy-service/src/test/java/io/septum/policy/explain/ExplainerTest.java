@@ -5,12 +5,22 @@ import io.septum.model.identity.K8sIdentityLabels;
 import io.septum.model.kv.IpcacheRecord;
 import io.septum.model.kv.NamedPort;
 import io.septum.model.policy.PolicyParser;
+import io.septum.model.labels.EndpointSelector;
+import io.septum.model.labels.SelectorRequirement;
+import io.septum.model.policy.Direction;
+import io.septum.model.policy.PolicyRef;
 import io.septum.model.policy.Protocol;
+import io.septum.model.policy.rules.Peer;
+import io.septum.model.policy.rules.PolicyRule;
+import io.septum.model.policy.rules.PolicyRules;
+import io.septum.model.policy.rules.PortRule;
+import io.septum.model.policy.rules.RuleRef;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -119,6 +129,34 @@ class ExplainerTest {
 
         // The pod network is not in the block: x/a may no longer reach x/b at all.
         assertThat(explain("x/a", "x/b", 80).egress().reason()).isEqualTo("default deny");
+    }
+
+    @Test
+    void aDenyRuleWinsOverAnAllowAndIsNamed() throws Exception {
+        apply("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: allow-a, namespace: x}
+                spec:
+                  podSelector: {matchLabels: {pod: b}}
+                  ingress:
+                  - from: [{podSelector: {matchLabels: {pod: a}}}]
+                """);
+        // Deny rules come from the policy kinds that have them; here built directly on the shared rule model.
+        PolicyRef deny = new PolicyRef("CiliumNetworkPolicy", "x", "deny-a");
+        EndpointSelector podB = EndpointSelector.of(SelectorRequirement.equalTo(K8sIdentityLabels.podLabelKey("pod"), "b"));
+        EndpointSelector podA = EndpointSelector.of(SelectorRequirement.equalTo(K8sIdentityLabels.podLabelKey("pod"), "a"));
+        cluster.upsertPolicy(new PolicyRules(deny, podB, Set.of(), List.of(new PolicyRule(new RuleRef(deny, Direction.INGRESS, 0),
+                Direction.INGRESS, PolicyRule.Action.DENY, List.of(new Peer.Selected(podA)), List.of(PortRule.port(Protocol.TCP, 81))))));
+
+        Explanation denied = explain("x/a", "x/b", 81);
+        assertThat(denied.verdict()).isEqualTo("denied");
+        assertThat(denied.ingress().reason()).isEqualTo("denied by deny rule");
+        assertThat(denied.ingress().rule()).isEqualTo("CiliumNetworkPolicy x/deny-a ingress[0]");
+        assertThat(denied.ingress().matchingRules()).extracting(Explanation.RuleMatch::action).containsExactlyInAnyOrder("allow", "deny");
+        Explanation allowed = explain("x/a", "x/b", 80);
+        assertThat(allowed.verdict()).isEqualTo("allowed");
+        assertThat(allowed.ingress().rule()).isEqualTo("NetworkPolicy x/allow-a ingress[0]");
     }
 
     @Test

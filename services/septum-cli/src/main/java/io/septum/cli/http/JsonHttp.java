@@ -3,6 +3,7 @@ package io.septum.cli.http;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -19,7 +21,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JsonHttp {
 
-    public static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    public static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .registerModule(new JavaTimeModule())
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
 
     /**
      * Who the services record as making a change. Every request carries it; this is also the one place where
@@ -79,6 +83,27 @@ public final class JsonHttp {
 
     public JsonNode post(String path, String contentType, String body) {
         return send("POST", path, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One request of a generated client: the answer read as {@code type} (a model generated from the contract). */
+    public <T> T send(String method, String path, String contentType, String body, Class<T> type) {
+        JsonNode answer = send(method, path, contentType, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+        try {
+            return JSON.treeToValue(answer, type);
+        } catch (IOException e) {
+            throw new ServiceException(0, method + " " + path + " on " + serviceName + ": unexpected answer: " + e.getMessage());
+        }
+    }
+
+    public static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** Puts {@code value}, encoded, in place of {@code {name}} in a path template. */
+    public static void replacePathParameter(StringBuilder path, String name, Object value) {
+        String placeholder = "{" + name + "}";
+        int at = path.indexOf(placeholder);
+        path.replace(at, at + placeholder.length(), encode(String.valueOf(value)).replace("+", "%20"));
     }
 
     /**

@@ -26,10 +26,6 @@ import java.util.stream.Stream;
         subcommands = {PolicyCommand.Apply.class, PolicyCommand.Diff.class, ExplainCommand.class, PolicyCommand.Get.class, PolicyCommand.History.class, PolicyCommand.Delete.class, PolicyCommand.ListPolicies.class, PolicyCommand.Wait.class})
 public final class PolicyCommand {
 
-    static JsonHttp policyService() {
-        return PolicyService.http();
-    }
-
     @Command(name = "apply", description = {"Create or update the policies in FILE (multi-document YAML or JSON) or in every .yaml/.yml/.json file of DIR,",
             "all or nothing. Applying the same bundle again changes nothing and says 'unchanged'."})
     static final class Apply implements Callable<Integer> {
@@ -242,10 +238,10 @@ public final class PolicyCommand {
             waitOptions.validate();
             JsonNode result;
             if (target.all) {
-                result = policyService().delete("/v1/policies");
+                result = PolicyService.delete(null, null);
             } else {
                 String[] parts = namespaceAndName(target.name);
-                result = policyService().delete("/v1/policies/" + parts[0] + "/" + parts[1]);
+                result = PolicyService.delete(parts[0], parts[1]);
             }
             int deleted = result.path("deleted").size();
             for (JsonNode d : result.path("deleted")) {
@@ -264,7 +260,7 @@ public final class PolicyCommand {
 
         @Override
         public Integer call() throws IOException {
-            JsonNode result = policyService().get("/v1/policies");
+            JsonNode result = PolicyService.list();
             if (json) {
                 System.out.println(JsonHttp.JSON.writeValueAsString(result));
                 return 0;

@@ -3,63 +3,63 @@ package io.septum.cli.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.septum.cli.CliEnvironment;
 import io.septum.cli.http.JsonHttp;
+import io.septum.cli.policy.client.ExplainApi;
+import io.septum.cli.policy.client.PoliciesApi;
+import io.septum.cli.policy.client.RevisionsApi;
+import io.septum.cli.policy.client.StatusApi;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-
-/** The CLI's calls to policy-service (contract: openapi/policy.yaml), one method per operation. */
+/**
+ * The CLI's calls to policy-service, all through the client generated from openapi/policy.yaml at build time
+ * (io.septum.cli.policy.client): a contract change that renames an operation, a parameter or a field breaks
+ * the build here. Answers are handed to the commands as JSON trees of the generated models.
+ */
 final class PolicyService {
 
     private PolicyService() {
     }
 
-    static JsonHttp http() {
+    private static JsonHttp http() {
         return new JsonHttp("policy-service", CliEnvironment.fromSystem().policyUrl());
+    }
+
+    private static JsonNode tree(Object model) {
+        return JsonHttp.JSON.valueToTree(model);
     }
 
     /** applyPolicies: the bundle, with its namespace default, optional source, prune and dry run. */
     static JsonNode apply(String bundle, String namespace, String source, boolean prune, boolean dryRun) {
-        StringBuilder path = new StringBuilder("/v1/policies?namespace=").append(encode(namespace));
-        if (source != null) {
-            path.append("&source=").append(encode(source));
-        }
-        if (prune) {
-            path.append("&prune=true");
-        }
-        if (dryRun) {
-            path.append("&dryRun=true");
-        }
-        return http().post(path.toString(), "application/yaml", bundle);
+        return tree(new PoliciesApi(http()).applyPolicies(bundle, namespace, dryRun ? "true" : null, prune ? "true" : null, source));
     }
 
     /** getPolicy: as stored, or after {@code revision} when it is above 0. */
     static JsonNode get(String namespace, String name, String kind, long revision) {
-        StringBuilder path = new StringBuilder("/v1/policies/").append(encode(namespace)).append('/').append(encode(name)).append('?');
-        if (kind != null) {
-            path.append("kind=").append(encode(kind)).append('&');
-        }
-        if (revision > 0) {
-            path.append("revision=").append(revision);
-        }
-        return http().get(path.toString());
+        return tree(new PoliciesApi(http()).getPolicy(namespace, name, kind, revision > 0 ? revision : null));
     }
 
-    /** getPolicyHistory. */
+    /** deletePolicy (NS/NAME), or deletePolicies (every policy) when {@code name} is null. */
+    static JsonNode delete(String namespace, String name) {
+        PoliciesApi api = new PoliciesApi(http());
+        return tree(name == null ? api.deletePolicies(null) : api.deletePolicy(namespace, name, null));
+    }
+
+    static JsonNode list() {
+        return tree(new PoliciesApi(http()).listPolicies(null));
+    }
+
     static JsonNode history(String namespace, String name) {
-        return http().get("/v1/policies/" + encode(namespace) + "/" + encode(name) + "/history");
+        return tree(new PoliciesApi(http()).getPolicyHistory(namespace, name, null));
     }
 
     /** listRevisions: the newest {@code limit}. */
     static JsonNode revisions(int limit) {
-        return http().get("/v1/revisions?limit=" + limit);
+        return tree(new RevisionsApi(http()).listRevisions(null, limit));
     }
 
-    /** explain: the datapath's verdict on a connection. */
     static JsonNode explain(String from, String to, int port, String protocol) {
-        return http().get("/v1/explain?from=" + encode(from) + "&to=" + encode(to) + "&port=" + port + "&protocol=" + encode(protocol));
+        return tree(new ExplainApi(http()).explain(from, to, port, protocol));
     }
 
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    static JsonNode status() {
+        return tree(new StatusApi(http()).getStatus());
     }
 }

@@ -2,7 +2,6 @@ package io.septum.cli.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.septum.cli.CliEnvironment;
-import io.septum.cli.http.JsonHttp;
 import io.septum.cli.lab.LabController;
 import io.septum.cli.lab.LabState;
 
@@ -25,8 +24,7 @@ public final class PolicyWait {
 
     /** True once every node is at the targets read at the start; false after {@code limit}, with what is behind on {@code err}. */
     public static boolean until(Duration limit, PrintStream out, PrintStream err) throws InterruptedException {
-        JsonHttp service = new JsonHttp("policy-service", CliEnvironment.fromSystem().policyUrl());
-        JsonNode status = service.get("/v1/status");
+        JsonNode status = PolicyService.status();
         JsonNode targets = status.path("targets");
         Set<String> expected = labNodes();
         long deadline = System.nanoTime() + limit.toNanos();
@@ -46,7 +44,7 @@ public final class PolicyWait {
                 return false;
             }
             Thread.sleep(50);
-            status = service.get("/v1/status");
+            status = PolicyService.status();
         }
     }
 

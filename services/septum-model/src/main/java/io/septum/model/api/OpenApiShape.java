@@ -2,6 +2,7 @@ package io.septum.model.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -10,7 +11,7 @@ import java.util.TreeSet;
 /**
  * The shape of an OpenAPI document that a service's contract test compares between the served document and the
  * contract in openapi/: operations (path and method → operationId and response codes, with the shared response each
- * refers to), schemas (name → property names and required ones), and the names of shared responses.
+ * refers to), their parameters (where, name, whether required), schemas (name → property names and required ones), and the names of shared responses.
  */
 public final class OpenApiShape {
 
@@ -30,6 +31,24 @@ public final class OpenApiShape {
             }
         }));
         return operations;
+    }
+
+    /**
+     * Path and method → the operation's parameters as {@code in:name}, with {@code !} when required; parameters
+     * declared on the path count for each of its operations, as OpenAPI defines.
+     */
+    public static Map<String, Set<String>> parameters(JsonNode document) {
+        Map<String, Set<String>> parameters = new TreeMap<>();
+        document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(method -> {
+            if (METHODS.contains(method.getKey())) {
+                Set<String> names = new TreeSet<>();
+                for (JsonNode level : List.of(path.getValue().path("parameters"), method.getValue().path("parameters"))) {
+                    level.forEach(p -> names.add(p.path("in").asText() + ":" + p.path("name").asText() + (p.path("required").asBoolean() ? "!" : "")));
+                }
+                parameters.put(path.getKey() + " " + method.getKey(), names);
+            }
+        }));
+        return parameters;
     }
 
     public static Map<String, String> schemas(JsonNode document) {
