@@ -105,6 +105,13 @@ public final class PolicyLab implements AutoCloseable {
         SeptumCommand.ok("policy", "apply", "-f", write(policies).toString(), "--wait", "--timeout", WAIT_TIMEOUT);
     }
 
+    /** Applies policy documents of any kind (YAML, several separated by ---) and waits until every node enforces them. */
+    public void applyYaml(String yaml) throws Exception {
+        Path file = Files.createTempFile(policyDirectory, "policy", ".yaml");
+        Files.writeString(file, yaml);
+        SeptumCommand.ok("policy", "apply", "-f", file.toString(), "--wait", "--timeout", WAIT_TIMEOUT);
+    }
+
     /** Applies policies without waiting, for when no enforcer is there to report (they are stopped). */
     public void applyWithoutWaiting(Policy... policies) throws Exception {
         SeptumCommand.ok("policy", "apply", "-f", write(policies).toString());

@@ -19,7 +19,9 @@ import io.septum.enforcer.agent.status.StatusPublisher;
 import io.septum.enforcer.datapath.Datapath;
 import io.septum.enforcer.datapath.DatapathConfig;
 import io.septum.enforcer.datapath.FlowEventReader;
+import io.septum.enforcer.datapath.Ipv4Prefix;
 import io.septum.enforcer.datapath.libbpf.MonotonicClock;
+import io.septum.model.identity.ReservedIdentity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +31,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -83,6 +89,14 @@ public final class EnforcerMain implements Callable<Integer> {
             description = "Let the node itself always reach its pods, as kubelet health checks need (default: ${DEFAULT-VALUE}).")
     boolean allowFromHost;
 
+    @Option(names = "--host-address", paramLabel = "CIDR",
+            description = "An address (or prefix) of this node: the datapath gives its traffic the host identity (repeatable).")
+    List<String> hostAddresses = new ArrayList<>();
+
+    @Option(names = "--remote-node-address", paramLabel = "CIDR",
+            description = "An address (or prefix) of another node of the cluster: its traffic gets the remote-node identity (repeatable).")
+    List<String> remoteNodeAddresses = new ArrayList<>();
+
     @Option(names = "--ring-buffer-bytes", defaultValue = "1048576", description = "Size of the flow event ring buffer (default: ${DEFAULT-VALUE}).")
     int ringBufferBytes;
 
@@ -104,6 +118,26 @@ public final class EnforcerMain implements Callable<Integer> {
 
     @Option(names = "--status-interval", defaultValue = "2s", converter = DurationConverter.class, description = "Status heartbeat (default: ${DEFAULT-VALUE}).")
     Duration statusInterval;
+
+    /** The node addresses given as options, each with the identity this node gives it. */
+    private Map<Ipv4Prefix, Integer> nodeAddresses() {
+        Map<Ipv4Prefix, Integer> out = new HashMap<>();
+        for (String address : remoteNodeAddresses) {
+            out.put(nodePrefix("--remote-node-address", address), ReservedIdentity.REMOTE_NODE.id().value());
+        }
+        for (String address : hostAddresses) {
+            out.put(nodePrefix("--host-address", address), ReservedIdentity.HOST.id().value());
+        }
+        return out;
+    }
+
+    private Ipv4Prefix nodePrefix(String option, String address) {
+        try {
+            return Ipv4Prefix.parse(address.contains("/") ? address : address + "/32");
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), option + ": '" + address + "' is not an IPv4 address or prefix");
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new EnforcerMain()).execute(args));
@@ -131,7 +165,7 @@ public final class EnforcerMain implements Callable<Integer> {
         try (Datapath datapath = Datapath.open(new DatapathConfig(config.pinDirectory(), ringBufferBytes, policyMapEntries));
              StatusPublisher status = new StatusPublisher(nats, config.node(), config.statusIntervalMillis());
              Reconciler reconciler = new Reconciler(datapath, config.nodeNetns(), config.allowFromHost(),
-                     Math.min(policyEntriesPerEndpoint, datapath.policy().capacity()), status::offer);
+                     Math.min(policyEntriesPerEndpoint, datapath.policy().capacity()), nodeAddresses(), status::offer);
              FlowExporter flows = new FlowExporter(nats, config.node(), flowBatchEvents, flowBatchMillis, 256,
                      MonotonicClock.nanos(), datapath::eventLosses).start();
              FlowEventReader events = datapath.openEvents(flows);

@@ -28,6 +28,7 @@ import io.septum.model.kv.IpcacheRecord;
 import io.septum.model.labels.Labels;
 import io.septum.model.net.Ipv4Cidr;
 import io.septum.model.policy.Direction;
+import io.septum.model.policy.rules.PolicyRules;
 import io.septum.model.policy.PolicyRef;
 import io.septum.model.policy.rules.RuleRef;
 
@@ -83,6 +84,7 @@ public final class Reconciler implements AutoCloseable {
     private final Map<String, Long> seen = new HashMap<>();
     private final Set<String> synced = new HashSet<>();
     private final Map<String, String> problems = new TreeMap<>();
+    private final Map<Ipv4Prefix, Integer> nodeAddresses;
     private BucketRevisions applied = BucketRevisions.NONE;
     private boolean adopted;
     /** Policy entries of endpoints that no longer exist are swept once, after the first synced pass. */
@@ -112,6 +114,8 @@ public final class Reconciler implements AutoCloseable {
         PolicyInputs overBudget;
         String problem;
         boolean ready;
+        /** EndpointInfo flags: the directions audited (see {@link Resolution#audited()}). */
+        int flags;
     }
 
     /** An endpoint's policy change, decided and checked against the budget before anything is written. */
@@ -124,6 +128,17 @@ public final class Reconciler implements AutoCloseable {
      */
     public Reconciler(Datapath datapath, String nodeNetns, boolean allowFromHost, int policyEntriesPerEndpoint,
             Consumer<Snapshot> onApplied) {
+        this(datapath, nodeNetns, allowFromHost, policyEntriesPerEndpoint, Map.of(), onApplied);
+    }
+
+    /**
+     * @param nodeAddresses addresses of the cluster's nodes with the identity this node gives them: its own
+     *                      {@code host}, the others' {@code remote-node}, as Cilium's ipcache does; written to the
+     *                      ipcache beside the cluster's entries (an endpoint's entry wins on the same prefix)
+     */
+    public Reconciler(Datapath datapath, String nodeNetns, boolean allowFromHost, int policyEntriesPerEndpoint,
+            Map<Ipv4Prefix, Integer> nodeAddresses, Consumer<Snapshot> onApplied) {
+        this.nodeAddresses = Map.copyOf(nodeAddresses);
         this.datapath = datapath;
         this.nodeNetns = nodeNetns;
         this.resolver = new EndpointPolicyResolver(allowFromHost);
@@ -165,6 +180,7 @@ public final class Reconciler implements AutoCloseable {
                 if (info != null) {
                     runtime.identity = info.identity();
                     runtime.epoch = info.policyEpoch();
+                    runtime.flags = info.flags();
                     runtime.ready = true;
                 }
                 runtime.realized = pinnedPolicy.getOrDefault(runtime.ifindex, new HashMap<>());
@@ -384,6 +400,10 @@ public final class Reconciler implements AutoCloseable {
             // A new or removed prefix moves addresses to another CIDR identity: open connections of endpoints
             // with CIDR entries must be checked again even if their own entries did not change.
             boolean narrows = plan.narrows() || (prefixesMoved && hasCidrEntries(plan.runtime().realized));
+            int flags = flags(plan.desired());
+            // Leaving audit mode takes access away from connections that were only audited: re-check them.
+            narrows |= (plan.runtime().flags & ~flags) != 0;
+            plan.runtime().flags = flags;
             finishEndpoint(plan.runtime(), narrows);
         }
         if (!cleanedStalePolicy) {
@@ -397,6 +417,7 @@ public final class Reconciler implements AutoCloseable {
 
     private void syncIpcache() {
         Map<Ipv4Prefix, IpcacheValue> desired = new HashMap<>();
+        nodeAddresses.forEach((prefix, identity) -> desired.put(prefix, new IpcacheValue(identity, null, 0)));
         for (IpcacheRecord record : cluster.ipcacheEntries()) {
             try {
                 desired.put(Ipv4Prefix.parse(record.prefix()), new IpcacheValue(record.identity(), null, 0));
@@ -540,11 +561,22 @@ public final class Reconciler implements AutoCloseable {
         runtime.inputs = plan.desired().inputs();
     }
 
+    private static int flags(Resolution resolution) {
+        int flags = 0;
+        if (resolution.audited().contains(Direction.INGRESS)) {
+            flags |= EndpointInfo.FLAG_AUDIT_INGRESS;
+        }
+        if (resolution.audited().contains(Direction.EGRESS)) {
+            flags |= EndpointInfo.FLAG_AUDIT_EGRESS;
+        }
+        return flags;
+    }
+
     private void finishEndpoint(EndpointRuntime runtime, boolean narrows) {
         if (narrows) {
             runtime.epoch++;
         }
-        EndpointInfo info = new EndpointInfo(runtime.ifindex, runtime.identity, address(runtime.spec.ip()), runtime.epoch, 0);
+        EndpointInfo info = new EndpointInfo(runtime.ifindex, runtime.identity, address(runtime.spec.ip()), runtime.epoch, runtime.flags);
         if (narrows || !runtime.ready || !info.equals(datapath.endpoints().lookup(runtime.ifindex).orElse(null))) {
             datapath.endpoints().put(runtime.ifindex, info);
         }
@@ -645,6 +677,9 @@ public final class Reconciler implements AutoCloseable {
 
     private Snapshot takeSnapshot() {
         List<String> all = new ArrayList<>(problems.values());
+        for (PolicyRules policy : cluster.policies()) {
+            policy.notEnforceable().forEach(part -> all.add(policy.ref() + " is not fully enforceable: " + part));
+        }
         int ready = 0;
         for (EndpointRuntime r : endpoints.values()) {
             if (r.problem != null) {

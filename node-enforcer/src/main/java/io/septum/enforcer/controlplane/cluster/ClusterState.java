@@ -174,6 +174,7 @@ public final class ClusterState {
             case Peer.Any any -> Set.of(0);
             case Peer.Selected selected -> selectors.selected(selected.selector());
             case Peer.Cidr cidr -> cidrIdentities.identitiesWithin(cidr.cidr(), cidr.except());
+            case Peer.Entity entity -> Set.of(entity.identity().id().value());
         };
     }
 

@@ -20,6 +20,11 @@ public final class MapState {
         return new MapState(Collections.unmodifiableMap(new HashMap<>(entries)));
     }
 
+    /** A state over {@code entries} without copying them: the caller hands them over and never changes them again. */
+    public static MapState adopt(Map<PolicyKey, PolicyEntry> entries) {
+        return new MapState(Collections.unmodifiableMap(entries));
+    }
+
     public Map<PolicyKey, PolicyEntry> entries() {
         return entries;
     }

@@ -36,7 +36,10 @@ import java.util.Set;
  *   <li>a deny entry wins over an allow on the same key, and allow entries that a deny of the same
  *       identity covers are dropped, so the datapath's longest-prefix match never lets them shadow it;</li>
  *   <li>the node itself may always reach its endpoints, as kubelet health checks need
- *       (Cilium's allow-localhost), unless configured off.</li>
+ *       (Cilium's allow-localhost), unless configured off;</li>
+ *   <li>a direction in which an audit-mode policy selecting the endpoint can drop (isolates or denies) is
+ *       audited for the whole endpoint — Cilium's per-endpoint PolicyAuditMode, switched on by a policy:
+ *       the datapath lets its would-be drops through as AUDIT.</li>
  * </ol>
  * Pure function of its inputs: the same state gives the same entries, on any node, after any restart.
  * The cost is proportional to the entries produced, so "allow all" or "allow from namespace y" costs one
@@ -80,8 +83,18 @@ public final class EndpointPolicyResolver {
                         case Peer.Selected selected -> peerSelectors.add(selected.selector());
                         case Peer.Cidr cidr -> usesPrefixes = true;
                         case Peer.Any any -> { }
+                        case Peer.Entity entity -> { }
                     }
+                    List<L4> l4 = numericL4(rule);
                     for (int identity : cluster.identitiesOf(peer)) {
+                        if (l4 != null) {
+                            // The same protocol/port prefixes for every identity: computed once per rule.
+                            for (L4 p : l4) {
+                                merge(entries, new PolicyKey(identity, rule.direction(), p.protocol(), p.port(), p.prefixBits()), entry);
+                                keys++;
+                            }
+                            continue;
+                        }
                         for (PolicyKey key : keysFor(endpoint, cluster, rule, identity)) {
                             merge(entries, key, entry);
                             keys++;
@@ -95,8 +108,39 @@ public final class EndpointPolicyResolver {
             merge(entries, PolicyKey.anyProtocol(ReservedIdentity.HOST.id().value(), Direction.INGRESS), PolicyEntry.allow(0));
         }
         dropAllowsCoveredByDenies(entries);
+        Set<Direction> audited = EnumSet.noneOf(Direction.class);
+        for (PolicyRules rules : selecting) {
+            if (rules.audit()) {
+                audited.addAll(rules.dropsIn());
+            }
+        }
         PolicyInputs inputs = new PolicyInputs(endpoint, peerSelectors, usesPrefixes, usesPeerNamedPorts);
-        return new Resolution(MapState.of(entries), inputs, keysByRule);
+        return new Resolution(MapState.adopt(entries), inputs, keysByRule, audited);
+    }
+
+    /** A protocol/port prefix of a policy key, as {@link PolicyKey} has it. */
+    private record L4(int protocol, int port, int prefixBits) {
+    }
+
+    /** The rule's protocol/port prefixes when they do not depend on the peer (no port names); null otherwise. */
+    private static List<L4> numericL4(PolicyRule rule) {
+        if (rule.ports().isEmpty()) {
+            return List.of(new L4(0, 0, 0));
+        }
+        List<L4> out = new ArrayList<>();
+        for (PortRule port : rule.ports()) {
+            int protocol = port.protocol().number();
+            if (port.isNamed()) {
+                return null;
+            } else if (port.port() == 0) {
+                out.add(new L4(protocol, 0, PolicyKey.PROTOCOL_BITS));
+            } else {
+                for (PortPrefixes.PortPrefix prefix : PortPrefixes.of(port.port(), port.lastPort())) {
+                    out.add(new L4(protocol, prefix.port(), PolicyKey.PROTOCOL_BITS + prefix.bits()));
+                }
+            }
+        }
+        return out;
     }
 
     private static List<PolicyKey> keysFor(EndpointSubject endpoint, ClusterState cluster, PolicyRule rule, int identity) {
@@ -137,15 +181,16 @@ public final class EndpointPolicyResolver {
         });
     }
 
-    /** Only a deny of the same identity and direction can cover an allow: index them so. */
-    private record Scope(int identity, Direction direction) {
+    /** Only a deny of the same identity and direction can cover an allow: index them by both, packed in a long. */
+    private static long scope(PolicyKey key) {
+        return ((long) key.identity() << 1) | key.direction().code();
     }
 
     private static void dropAllowsCoveredByDenies(Map<PolicyKey, PolicyEntry> entries) {
-        Map<Scope, List<PolicyKey>> denies = new HashMap<>();
+        Map<Long, List<PolicyKey>> denies = new HashMap<>();
         entries.forEach((key, entry) -> {
             if (entry.deny()) {
-                denies.computeIfAbsent(new Scope(key.identity(), key.direction()), s -> new ArrayList<>()).add(key);
+                denies.computeIfAbsent(scope(key), s -> new ArrayList<>()).add(key);
             }
         });
         if (denies.isEmpty()) {
@@ -155,8 +200,16 @@ public final class EndpointPolicyResolver {
             if (e.getValue().deny()) {
                 return false;
             }
-            List<PolicyKey> sameScope = denies.get(new Scope(e.getKey().identity(), e.getKey().direction()));
-            return sameScope != null && sameScope.stream().anyMatch(deny -> e.getKey().coveredBy(deny));
+            List<PolicyKey> sameScope = denies.get(scope(e.getKey()));
+            if (sameScope == null) {
+                return false;
+            }
+            for (PolicyKey deny : sameScope) {
+                if (e.getKey().coveredBy(deny)) {
+                    return true;
+                }
+            }
+            return false;
         });
     }
 }

@@ -1,11 +1,17 @@
 package io.septum.enforcer.controlplane.selector;
 
 import io.septum.model.labels.EndpointSelector;
+import io.septum.model.labels.Label;
 import io.septum.model.labels.Labels;
+import io.septum.model.labels.SelectorOperator;
+import io.septum.model.labels.SelectorRequirement;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,6 +25,11 @@ public final class SelectorCache {
 
     private final Map<Integer, Labels> identities = new HashMap<>();
     private final Map<EndpointSelector, Selection> selections = new HashMap<>();
+    /**
+     * Identities by plain label key (any source) and value. A new selector with an In requirement is evaluated
+     * only against the identities having one of its values under that key, a superset of what it selects.
+     */
+    private final Map<String, Map<String, Set<Integer>>> byLabel = new HashMap<>();
 
     private static final class Selection {
         final Set<Integer> selected = new HashSet<>();
@@ -30,14 +41,54 @@ public final class SelectorCache {
         Selection selection = selections.get(selector);
         if (selection == null) {
             selection = new Selection();
-            for (var identity : identities.entrySet()) {
-                if (selector.matches(identity.getValue())) {
-                    selection.selected.add(identity.getKey());
+            for (int id : candidates(selector)) {
+                if (selector.matches(identities.get(id))) {
+                    selection.selected.add(id);
                 }
             }
             selections.put(selector, selection);
         }
         selection.users++;
+    }
+
+    /** The identities that can match {@code selector}: those of its narrowest In requirement, else all. */
+    private Collection<Integer> candidates(EndpointSelector selector) {
+        Collection<Integer> narrowest = identities.keySet();
+        for (SelectorRequirement requirement : selector.requirements()) {
+            if (requirement.operator() != SelectorOperator.In) {
+                continue;
+            }
+            Map<String, Set<Integer>> values = byLabel.getOrDefault(plainKey(requirement.key()), Map.of());
+            List<Integer> ids = new ArrayList<>();
+            for (String value : requirement.values()) {
+                ids.addAll(values.getOrDefault(value, Set.of()));
+            }
+            if (ids.size() < narrowest.size()) {
+                narrowest = ids;
+            }
+        }
+        return narrowest;
+    }
+
+    private static String plainKey(String selectorKey) {
+        return selectorKey.substring(selectorKey.indexOf(':') + 1);
+    }
+
+    private void index(int id, Labels labels, boolean add) {
+        for (Label label : labels.all()) {
+            Map<String, Set<Integer>> values = byLabel.computeIfAbsent(label.key(), k -> new HashMap<>());
+            if (add) {
+                values.computeIfAbsent(label.value(), v -> new HashSet<>()).add(id);
+            } else {
+                Set<Integer> ids = values.get(label.value());
+                if (ids != null && ids.remove(id) && ids.isEmpty()) {
+                    values.remove(label.value());
+                    if (values.isEmpty()) {
+                        byLabel.remove(label.key());
+                    }
+                }
+            }
+        }
     }
 
     public void unregister(EndpointSelector selector) {
@@ -53,6 +104,10 @@ public final class SelectorCache {
         if (labels.equals(previous)) {
             return Set.of();
         }
+        if (previous != null) {
+            index(id, previous, false);
+        }
+        index(id, labels, true);
         Set<EndpointSelector> changed = new HashSet<>();
         for (var entry : selections.entrySet()) {
             boolean matches = entry.getKey().matches(labels);
@@ -65,9 +120,11 @@ public final class SelectorCache {
 
     /** Removes an identity; returns the tracked selectors whose selection changed. */
     public Set<EndpointSelector> removeIdentity(int id) {
-        if (identities.remove(id) == null) {
+        Labels previous = identities.remove(id);
+        if (previous == null) {
             return Set.of();
         }
+        index(id, previous, false);
         Set<EndpointSelector> changed = new HashSet<>();
         for (var entry : selections.entrySet()) {
             if (entry.getValue().selected.remove(id)) {

@@ -53,6 +53,6 @@ class PolicyBudgetTest {
             map.put(PolicyKey.anyProtocol(1000 + i, Direction.INGRESS), PolicyEntry.allow(1));
         }
         PolicyInputs inputs = new PolicyInputs(new EndpointSubject(1, Labels.EMPTY, List.of()), Set.of(), false, false);
-        return new Resolution(MapState.of(map), inputs, keysByRule);
+        return new Resolution(MapState.of(map), inputs, keysByRule, Set.of());
     }
 }

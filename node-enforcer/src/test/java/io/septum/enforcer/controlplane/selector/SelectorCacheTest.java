@@ -32,6 +32,27 @@ class SelectorCacheTest {
     }
 
     @Test
+    void aNewSelectorSeesExactlyWhatAFullScanWouldAfterRelabelsAndRemovals() {
+        SelectorCache cache = new SelectorCache();
+        cache.upsertIdentity(256, Labels.parse(List.of("k8s:app=web", "k8s:tier=a")));
+        cache.upsertIdentity(257, Labels.parse(List.of("k8s:app=db", "k8s:tier=a")));
+        cache.upsertIdentity(258, Labels.parse(List.of("k8s:app=web", "k8s:tier=b")));
+        cache.upsertIdentity(1, Labels.parse(List.of("reserved:host")));
+        cache.upsertIdentity(258, Labels.parse(List.of("k8s:app=db", "k8s:tier=b")));
+        cache.removeIdentity(257);
+        EndpointSelector anyWebOrDb = EndpointSelector.of(new SelectorRequirement("any:app", io.septum.model.labels.SelectorOperator.In,
+                List.of("web", "db")));
+        EndpointSelector webTierA = EndpointSelector.of(SelectorRequirement.equalTo("k8s:app", "web"), SelectorRequirement.equalTo("any:tier", "a"));
+        EndpointSelector otherSource = EndpointSelector.of(SelectorRequirement.equalTo("reserved:app", "web"));
+        EndpointSelector host = EndpointSelector.of(SelectorRequirement.exists("reserved:host"));
+        List.of(anyWebOrDb, webTierA, otherSource, host).forEach(cache::register);
+        assertThat(cache.selected(anyWebOrDb)).containsExactlyInAnyOrder(256, 258);
+        assertThat(cache.selected(webTierA)).containsExactly(256);
+        assertThat(cache.selected(otherSource)).as("the index is by plain key; the source still has to match").isEmpty();
+        assertThat(cache.selected(host)).containsExactly(1);
+    }
+
+    @Test
     void selectorsAreReferenceCounted() {
         SelectorCache cache = new SelectorCache();
         cache.register(WEB);

@@ -98,6 +98,11 @@ public final class LabCommand {
                     }
                 }
             }
+            ArrayNode externals = out.putArray("externals");
+            for (LabState.ExternalState external : state.externals()) {
+                externals.addObject().put("name", external.name()).put("ip", external.ip()).put("netns", external.netns())
+                        .set("ports", JsonHttp.JSON.valueToTree(external.ports()));
+            }
             if (json) {
                 System.out.println(LabCommand.json(out));
                 return 0;
@@ -135,6 +140,15 @@ public final class LabCommand {
                     p.path("identity").asText("-"), p.path("state").asText("-"), p.path("policyEntries").asText("-"),
                     labels.isEmpty() ? "-" : String.join(",", labels)));
         }
+        if (!status.path("externals").isEmpty()) {
+            out.append(String.format("  %-24s %-15s %s%n", "EXTERNAL (world)", "IP", "PORTS"));
+            for (JsonNode e : status.path("externals")) {
+                List<String> ports = new ArrayList<>();
+                e.path("ports").forEach(p -> ports.add(p.path("port").asText() + "/" + p.path("protocol").asText()));
+                out.append(String.format("  %-24s %-15s %s%n", e.path("name").asText(), e.path("ip").asText(),
+                        ports.isEmpty() ? "-" : String.join(",", ports)));
+            }
+        }
         return out.toString();
     }
 
@@ -155,16 +169,17 @@ public final class LabCommand {
         }
     }
 
-    @Command(name = "probe", description = {"Try one connection from a pod to a pod, as an application there would.",
+    @Command(name = "probe", description = {"Try one connection from a pod, an external or a node (node/N) to a pod or an external,"
+            + " as an application there would.",
             "Exit status: 0 reachable, 1 not reachable, 2 error."})
     static final class Probe implements Callable<Integer> {
-        @Option(names = "--from", required = true, paramLabel = "NS/POD")
+        @Option(names = "--from", required = true, paramLabel = "NS/POD|EXTERNAL|node/N")
         String from;
-        @Option(names = "--to", required = true, paramLabel = "NS/POD")
+        @Option(names = "--to", required = true, paramLabel = "NS/POD|EXTERNAL")
         String to;
-        @Option(names = "--port", required = true)
+        @Option(names = "--port", description = "Destination port (TCP and UDP).")
         int port;
-        @Option(names = "--protocol", defaultValue = "TCP", description = "TCP or UDP (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--protocol", defaultValue = "TCP", description = "TCP, UDP or ICMP (an echo request) (default: ${DEFAULT-VALUE}).")
         String protocol;
         @Option(names = "--timeout-ms", defaultValue = "1000", description = "How long to wait, 1-60000 (default: ${DEFAULT-VALUE}).")
         int timeoutMillis;
@@ -175,8 +190,8 @@ public final class LabCommand {
         public Integer call() {
             ProbeArguments args = new ProbeArguments(port, protocol, timeoutMillis);
             LabState state = controller().requireState();
-            LabState.PodState source = ProbeArguments.pod(state, "--from", from);
-            LabState.PodState target = ProbeArguments.pod(state, "--to", to);
+            ProbeArguments.ProbeEnd source = ProbeArguments.source(state, from);
+            ProbeArguments.ProbeEnd target = ProbeArguments.target(state, to);
             boolean reachable = Prober.probe(source.netns(), target.ip(), args.port(), args.protocol(), args.timeoutMillis());
             Prober.Result result = new Prober.Result(source.key(), target.key(), args.port(), args.protocol(), reachable);
             if (json) {
@@ -194,7 +209,7 @@ public final class LabCommand {
     static final class MatrixCommand implements Callable<Integer> {
         @Option(names = "--port", required = true)
         int port;
-        @Option(names = "--protocol", defaultValue = "TCP", description = "TCP or UDP (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--protocol", defaultValue = "TCP", description = "TCP, UDP or ICMP (default: ${DEFAULT-VALUE}).")
         String protocol;
         @Option(names = "--timeout-ms", defaultValue = "1000", description = "How long each probe waits, 1-60000 (default: ${DEFAULT-VALUE}).")
         int timeoutMillis;

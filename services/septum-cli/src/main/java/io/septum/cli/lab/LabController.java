@@ -81,15 +81,26 @@ public final class LabController {
             identity.put("/v1/namespaces/" + ns.name(), Map.of("labels", ns.labels()));
         }
         List<LabState.NodeState> nodes = new ArrayList<>();
-        LabState state = new LabState(env.labName(), nodes, new ArrayList<>(), spec.namespaces(), 0, spec.nodes() > 1 ? network.underlayNetns() : null);
+        boolean gateway = !spec.externals().isEmpty();
+        boolean underlay = spec.nodes() > 1 || gateway;
+        List<LabState.ExternalState> externals = new ArrayList<>();
+        LabState state = new LabState(env.labName(), nodes, new ArrayList<>(), spec.namespaces(), 0,
+                underlay ? network.underlayNetns() : null, externals);
         for (int i = 0; i < spec.nodes(); i++) {
             network.createNode(i);
         }
-        if (spec.nodes() > 1) {
-            network.createUnderlay(spec.nodes());
+        if (underlay) {
+            network.createUnderlay(spec.nodes(), gateway);
+        }
+        for (LabSpec.External external : spec.externals()) {
+            String hostIf = network.createExternal(external.name(), external.ip());
+            externals.add(new LabState.ExternalState(external.name(), network.externalNetns(external.name()), hostIf,
+                    external.ip(), external.ports()));
+            state.save(labDirectory);
+            out.printf("  external %-19s %-15s behind the gateway%n", external.name(), external.ip());
         }
         for (int i = 0; i < spec.nodes(); i++) {
-            nodes.add(startEnforcer(i));
+            nodes.add(startEnforcer(i, spec.nodes(), underlay));
             state.save(labDirectory);
         }
         out.printf("started %d enforcer(s); waiting for them to load the datapath and sync the cluster state%n", nodes.size());
@@ -114,12 +125,16 @@ public final class LabController {
             out.printf("  pod %-24s %-15s on %s%n", pod.key(), ip, podState.node());
         }
         long daemon = startServers(state);
-        state = new LabState(state.lab(), nodes, pods, spec.namespaces(), daemon, state.underlayNetns());
+        state = new LabState(state.lab(), nodes, pods, spec.namespaces(), daemon, state.underlayNetns(), externals);
         state.save(labDirectory);
         return state;
     }
 
-    private LabState.NodeState startEnforcer(int index) {
+    /**
+     * The enforcer of node {@code index}. It is told the nodes' addresses, as Cilium's agents learn them: its own
+     * (the pods' gateway and its underlay address) are the host, the other nodes' underlay addresses remote nodes.
+     */
+    private LabState.NodeState startEnforcer(int index, int nodeCount, boolean underlay) {
         String name = "node-" + index;
         Path pins = BPF_ROOT.resolve(env.labName()).resolve(name);
         Path stateDir = labDirectory.resolve(name);
@@ -132,7 +147,16 @@ public final class LabController {
                 "-jar", env.enforcerJar().toString(),
                 "--node", name, "--node-netns", network.nodeNetns(index),
                 "--nats", env.natsUrl(), "--identity-url", env.identityUrl().toString(), "--token-file", token.toString(),
-                "--api-port", Integer.toString(port), "--pin-dir", pins.toString(), "--state-dir", stateDir.toString()));
+                "--api-port", Integer.toString(port), "--pin-dir", pins.toString(), "--state-dir", stateDir.toString(),
+                "--host-address", LabNetwork.GATEWAY));
+        if (underlay) {
+            command.addAll(List.of("--host-address", LabNetwork.underlayAddress(index)));
+            for (int other = 0; other < nodeCount; other++) {
+                if (other != index) {
+                    command.addAll(List.of("--remote-node-address", LabNetwork.underlayAddress(other)));
+                }
+            }
+        }
         // The node's NATS user (infra/auth.sh), when the installation has one: a NATS server started with
         // SEPTUM_NATS_AUTH=on accepts nothing else, one without users ignores it.
         Path natsPassword = env.localAuth().dir().resolve("nats").resolve("enforcer-" + name + ".password");

@@ -14,13 +14,20 @@ import java.util.List;
  *   <li>each pod is a network namespace joined to its node by a veth pair: {@code eth0} in the pod with a
  *       /32 address and a default route via the link-local gateway 169.254.1.1, and {@code lxc<hash>} on
  *       the node with a /32 route to the pod and proxy ARP, so all pod traffic crosses the node-side veth,
- *       where the enforcer's program sits.</li>
+ *       where the enforcer's program sits;</li>
+ *   <li>with externals, the underlay namespace is also the lab's gateway (the internet's router): it has
+ *       {@link #GATEWAY_ADDRESS} on the bridge, every node's default route points at it, it routes each pod
+ *       CIDR to its node, and each external is a namespace wired to it as a pod is to its node. Traffic from a
+ *       pod to an external leaves through its node and the gateway, unmasqueraded (a routed cluster), so the
+ *       external sees pod addresses and policy sees the external's address, which no ipcache entry covers: world.</li>
  * </ul>
  * Every name starts with the lab's name, so the lab never touches a namespace or link it did not make.
  */
 final class LabNetwork {
 
     static final String GATEWAY = "169.254.1.1";
+    /** The lab gateway's address on the underlay. */
+    static final String GATEWAY_ADDRESS = "10.245.0.254";
 
     private final String lab;
 
@@ -40,9 +47,14 @@ final class LabNetwork {
         return lab + "-underlay";
     }
 
+    String externalNetns(String name) {
+        return lab + "-ext-" + name;
+    }
+
     /** True for the namespaces this lab creates (and only those). */
     boolean owns(String netns) {
-        return netns.equals(underlayNetns()) || netns.startsWith(lab + "-node-") || netns.startsWith(lab + "-pod-");
+        return netns.equals(underlayNetns()) || netns.startsWith(lab + "-node-") || netns.startsWith(lab + "-pod-")
+                || netns.startsWith(lab + "-ext-");
     }
 
     static String podCidr(int node) {
@@ -80,8 +92,11 @@ final class LabNetwork {
         IpCommand.sysctl(ns, "net.ipv6.conf.default.disable_ipv6", "1");
     }
 
-    /** Joins all nodes on one bridge and routes each node's pod CIDR to it. Only needed with two or more nodes. */
-    void createUnderlay(int nodes) {
+    /**
+     * Joins all nodes on one bridge and routes each node's pod CIDR to it. Needed with two or more nodes, or
+     * with a gateway ({@code gateway}: the underlay namespace routes between the nodes and the externals).
+     */
+    void createUnderlay(int nodes, boolean gateway) {
         String underlay = underlayNetns();
         IpCommand.run("ip", "netns", "add", underlay);
         IpCommand.run("ip", "-n", underlay, "link", "set", "lo", "up");
@@ -104,13 +119,37 @@ final class LabNetwork {
                 }
             }
         }
+        if (gateway) {
+            IpCommand.sysctl(underlay, "net.ipv4.ip_forward", "1");
+            IpCommand.sysctl(underlay, "net.ipv4.conf.all.rp_filter", "0");
+            IpCommand.sysctl(underlay, "net.ipv4.conf.default.rp_filter", "0");
+            IpCommand.run("ip", "-n", underlay, "addr", "add", GATEWAY_ADDRESS + "/24", "dev", "br0");
+            // The externals' gateway, answered by proxy ARP on their veths as a node does for its pods.
+            IpCommand.run("ip", "-n", underlay, "addr", "add", GATEWAY + "/32", "dev", "lo");
+            for (int i = 0; i < nodes; i++) {
+                IpCommand.run("ip", "-n", underlay, "route", "add", podCidr(i), "via", underlayAddress(i));
+                IpCommand.run("ip", "-n", nodeNetns(i), "route", "add", "default", "via", GATEWAY_ADDRESS);
+            }
+        }
+    }
+
+    /** The gateway-side veth of an external: stable per name, at most 15 characters. */
+    static String externalInterface(String name) {
+        return "x" + hostInterface("external", name).substring(3);
+    }
+
+    /** Creates an external's namespace behind the gateway; returns the gateway-side interface name. */
+    String createExternal(String name, String address) {
+        return wire(externalNetns(name), underlayNetns(), externalInterface(name), address);
     }
 
     /** CNI ADD: creates the pod's namespace and wires it to its node. Returns the node-side interface name. */
     String createPod(String namespace, String pod, int node, String address) {
-        String podNs = podNetns(namespace, pod);
-        String nodeNs = nodeNetns(node);
-        String hostIf = hostInterface(namespace, pod);
+        return wire(podNetns(namespace, pod), nodeNetns(node), hostInterface(namespace, pod), address);
+    }
+
+    /** A new namespace with {@code address} on eth0, its default route via {@link #GATEWAY} on the router's side. */
+    private static String wire(String podNs, String nodeNs, String hostIf, String address) {
         IpCommand.run("ip", "netns", "add", podNs);
         IpCommand.sysctl(podNs, "net.ipv6.conf.all.disable_ipv6", "1");
         IpCommand.sysctl(podNs, "net.ipv6.conf.default.disable_ipv6", "1");

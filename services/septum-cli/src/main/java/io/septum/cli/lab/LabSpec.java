@@ -2,6 +2,7 @@ package io.septum.cli.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.septum.model.net.Ipv4Cidr;
 import io.septum.model.policy.FieldCursor;
 import io.septum.model.policy.FieldError;
 
@@ -17,10 +18,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A lab file: how many nodes, which namespaces (with labels) and which pods (with labels, node and the
- * ports their servers listen on). Validated as a whole; errors name the field.
+ * A lab file: how many nodes, which namespaces (with labels), which pods (with labels, node and the
+ * ports their servers listen on) and which hosts outside the cluster ({@code externals}: name, address and
+ * ports, reached through the lab's gateway as the internet would be). Validated as a whole; errors name the field.
  */
-public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods) {
+public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods, List<External> externals) {
+
+    /** A host outside the cluster: its address is no cluster address, so policy sees it as the world. */
+    public record External(String name, String ip, List<Port> ports) {
+    }
+
+    /** Address ranges the lab itself uses (pods, underlay, gateway): no external may take an address in them. */
+    static final List<Ipv4Cidr> RESERVED_RANGES = List.of(Ipv4Cidr.parse("10.244.0.0/16"), Ipv4Cidr.parse("10.245.0.0/16"),
+            Ipv4Cidr.parse("169.254.0.0/16"), Ipv4Cidr.parse("127.0.0.0/8"), Ipv4Cidr.parse("0.0.0.0/8"), Ipv4Cidr.parse("224.0.0.0/3"));
 
     public record Namespace(String name, Map<String, String> labels) {
     }
@@ -65,7 +75,8 @@ public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods) {
         int nodes = 1;
         List<Namespace> namespaces = new ArrayList<>();
         List<Pod> pods = new ArrayList<>();
-        if (at.requireObject(Set.of("nodes", "namespaces", "pods"))) {
+        List<External> externals = new ArrayList<>();
+        if (at.requireObject(Set.of("nodes", "namespaces", "pods", "externals"))) {
             nodes = at.field("nodes").integer(1, MAX_NODES).orElse(1);
             if (nodesOverride != null) {
                 if (nodesOverride < 1 || nodesOverride > MAX_NODES) {
@@ -76,6 +87,21 @@ public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods) {
             namespaces = at.field("namespaces").list(LabSpec::readNamespace);
             int nodeCount = nodes;
             pods = at.field("pods").list(p -> readPod(p, nodeCount));
+            externals = at.field("externals").list(LabSpec::readExternal);
+        }
+        // Over the file's own entries, so that each error names the index the file has (invalid ones included).
+        Set<String> externalNames = new HashSet<>();
+        Set<String> externalIps = new HashSet<>();
+        JsonNode declared = root == null ? null : root.path("externals");
+        for (int i = 0; declared != null && declared.isArray() && i < declared.size(); i++) {
+            String name = declared.get(i).path("name").asText("");
+            String ip = declared.get(i).path("ip").asText("");
+            if (!name.isEmpty() && !externalNames.add(name)) {
+                errors.add(new FieldError(0, "externals[" + i + "].name", "external " + name + " is declared twice"));
+            }
+            if (!ip.isEmpty() && !externalIps.add(ip)) {
+                errors.add(new FieldError(0, "externals[" + i + "].ip", "address " + ip + " is used by two externals"));
+            }
         }
         Set<String> namespaceNames = new HashSet<>();
         for (int i = 0; i < namespaces.size(); i++) {
@@ -99,7 +125,7 @@ public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods) {
             throw new IllegalArgumentException("lab file " + source + " is invalid:\n  "
                     + String.join("\n  ", errors.stream().map(FieldError::toString).toList()));
         }
-        return new LabSpec(nodes, namespaces, placed(pods, nodes));
+        return new LabSpec(nodes, namespaces, placed(pods, nodes), externals);
     }
 
     /** Pods without a node go round-robin over the nodes, in file order. */
@@ -150,6 +176,34 @@ public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods) {
             return Optional.empty();
         }
         return Optional.of(new Pod(namespace, pod, labels, node, ports));
+    }
+
+    private static Optional<External> readExternal(FieldCursor at) {
+        if (!at.requireObject(Set.of("name", "ip", "ports"))) {
+            return Optional.empty();
+        }
+        FieldCursor nameAt = at.field("name");
+        Optional<String> name = nameAt.requiredText();
+        name.filter(n -> !FieldCursor.isDnsLabel(n) || n.equals("node"))
+                .ifPresent(n -> nameAt.error("'" + n + "' must be a DNS label other than 'node' (probes name nodes node/N)"));
+        FieldCursor ipAt = at.field("ip");
+        Optional<String> ip = ipAt.requiredText().filter(text -> {
+            try {
+                int address = Ipv4Cidr.parseAddress(text);
+                Optional<Ipv4Cidr> clash = RESERVED_RANGES.stream().filter(r -> r.contains(address)).findFirst();
+                clash.ifPresent(r -> ipAt.error(text + " is in " + r + ", which the lab uses or cannot route;"
+                        + " take one from 192.0.2.0/24, 198.51.100.0/24 or 203.0.113.0/24"));
+                return clash.isEmpty();
+            } catch (IllegalArgumentException e) {
+                ipAt.error("'" + text + "' is not an IPv4 address");
+                return false;
+            }
+        });
+        List<Port> ports = at.field("ports").list(LabSpec::readPort);
+        if (name.isEmpty() || ip.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new External(name.get(), ip.get(), ports));
     }
 
     private static Optional<Port> readPort(FieldCursor at) {

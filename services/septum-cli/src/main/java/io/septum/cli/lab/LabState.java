@@ -18,7 +18,15 @@ import java.util.Optional;
  * command finds pods, addresses and enforcers.
  */
 public record LabState(String lab, List<NodeState> nodes, List<PodState> pods, List<LabSpec.Namespace> namespaces,
-                       long serverDaemonPid, String underlayNetns) {
+                       long serverDaemonPid, String underlayNetns, List<ExternalState> externals) {
+
+    public LabState {
+        externals = externals == null ? List.of() : externals;
+    }
+
+    /** A host outside the cluster, in its own namespace behind the gateway (the underlay namespace). */
+    public record ExternalState(String name, String netns, String hostInterface, String ip, List<LabSpec.Port> ports) {
+    }
 
     /**
      * A node and its enforcer. {@code enforcerPid} is 0 while the enforcer is stopped ({@code lab enforcer stop});
@@ -88,14 +96,14 @@ public record LabState(String lab, List<NodeState> nodes, List<PodState> pods, L
 
     public LabState withNode(NodeState node) {
         List<NodeState> replaced = nodes.stream().map(n -> n.name().equals(node.name()) ? node : n).toList();
-        return new LabState(lab, replaced, pods, namespaces, serverDaemonPid, underlayNetns);
+        return new LabState(lab, replaced, pods, namespaces, serverDaemonPid, underlayNetns, externals);
     }
 
     public LabState withPods(List<PodState> newPods) {
-        return new LabState(lab, nodes, newPods, namespaces, serverDaemonPid, underlayNetns);
+        return new LabState(lab, nodes, newPods, namespaces, serverDaemonPid, underlayNetns, externals);
     }
 
     public LabState withNamespaces(List<LabSpec.Namespace> newNamespaces) {
-        return new LabState(lab, nodes, pods, newNamespaces, serverDaemonPid, underlayNetns);
+        return new LabState(lab, nodes, pods, newNamespaces, serverDaemonPid, underlayNetns, externals);
     }
 }

@@ -29,29 +29,36 @@ public final class PodServers {
 
     private final List<AutoCloseable> sockets = new ArrayList<>();
 
-    /** Opens every server of {@code state}'s pods, then writes {@code readyFile}; runs until the process ends. */
+    /** Whose ports are served: a pod or an external, in its namespace at its address. */
+    private record Host(String key, String netns, String ip, List<LabSpec.Port> ports) {
+    }
+
+    /** Opens every server of {@code state}'s pods and externals, then writes {@code readyFile}; runs until the process ends. */
     public void serve(LabState state, Path readyFile) throws Exception {
-        for (LabState.PodState pod : state.pods()) {
-            for (LabSpec.Port port : pod.ports()) {
-                InetSocketAddress address = new InetSocketAddress(pod.ip(), port.port());
-                String banner = pod.key() + " " + port.port() + "/" + port.protocol() + "\n";
+        List<Host> hosts = new ArrayList<>();
+        state.pods().forEach(pod -> hosts.add(new Host(pod.key(), pod.netns(), pod.ip(), pod.ports())));
+        state.externals().forEach(ext -> hosts.add(new Host(ext.name(), ext.netns(), ext.ip(), ext.ports())));
+        for (Host host : hosts) {
+            for (LabSpec.Port port : host.ports()) {
+                InetSocketAddress address = new InetSocketAddress(host.ip(), port.port());
+                String banner = host.key() + " " + port.port() + "/" + port.protocol() + "\n";
                 if (port.protocol().equals("UDP")) {
-                    DatagramChannel channel = NetworkNamespace.call(pod.netns(), () -> DatagramChannel.open().bind(address));
+                    DatagramChannel channel = NetworkNamespace.call(host.netns(), () -> DatagramChannel.open().bind(address));
                     sockets.add(channel);
-                    Thread.ofVirtual().name("udp-" + pod.key() + "-" + port.port()).start(() -> echo(channel));
+                    Thread.ofVirtual().name("udp-" + host.key() + "-" + port.port()).start(() -> echo(channel));
                 } else {
-                    ServerSocketChannel channel = NetworkNamespace.call(pod.netns(), () -> {
+                    ServerSocketChannel channel = NetworkNamespace.call(host.netns(), () -> {
                         ServerSocketChannel server = ServerSocketChannel.open();
                         server.bind(address, 128);
                         return server;
                     });
                     sockets.add(channel);
-                    Thread.ofVirtual().name("tcp-" + pod.key() + "-" + port.port()).start(() -> accept(channel, banner));
+                    Thread.ofVirtual().name("tcp-" + host.key() + "-" + port.port()).start(() -> accept(channel, banner));
                 }
             }
         }
         Files.writeString(readyFile, Long.toString(ProcessHandle.current().pid()));
-        LOG.info("serving " + sockets.size() + " ports in " + state.pods().size() + " pods");
+        LOG.info("serving " + sockets.size() + " ports in " + state.pods().size() + " pods and " + state.externals().size() + " externals");
         Thread.currentThread().join();
     }
 

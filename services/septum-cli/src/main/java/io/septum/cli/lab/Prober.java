@@ -27,13 +27,26 @@ public final class Prober {
 
     public static boolean probe(String fromNetns, String toAddress, int port, String protocol, int timeoutMillis) {
         try {
-            return NetworkNamespace.call(fromNetns, () -> protocol.equals("UDP")
-                    ? udp(toAddress, port, timeoutMillis)
-                    : tcp(toAddress, port, timeoutMillis));
+            return NetworkNamespace.call(fromNetns, () -> switch (protocol) {
+                case "UDP" -> udp(toAddress, port, timeoutMillis);
+                case "ICMP" -> echo(toAddress, timeoutMillis);
+                default -> tcp(toAddress, port, timeoutMillis);
+            });
         } catch (Exception e) {
             throw new LabException("probe from namespace " + fromNetns + " to " + toAddress + ":" + port + "/" + protocol
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * An ICMP echo request. The lab runs as root, so the JDK sends a real echo from a raw socket created on this
+     * thread, inside the namespace (without the privilege it would fall back to TCP port 7: refuse that).
+     */
+    private static boolean echo(String address, int timeoutMillis) throws IOException {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new IOException("an ICMP probe needs root (raw sockets)");
+        }
+        return java.net.InetAddress.ofLiteral(address).isReachable(timeoutMillis);
     }
 
     private static boolean tcp(String address, int port, int timeoutMillis) throws IOException {

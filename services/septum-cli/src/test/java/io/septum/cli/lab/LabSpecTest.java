@@ -128,4 +128,27 @@ class LabSpecTest {
                 .containsExactly("serve-80-tcp", "serve-80-udp", "serve-81-tcp", "serve-81-udp"));
         assertThat(LabSpec.read(root.resolve("infra/lab/demo.yaml")).pods()).isNotEmpty();
     }
+
+    @Test
+    void externalsHaveAnAddressOutsideTheLabsRangesAndPorts() throws Exception {
+        LabSpec spec = parse("""
+                externals:
+                  - name: world-client
+                    ip: 203.0.113.10
+                    ports: [{port: 443, protocol: TCP}]
+                """, null);
+        assertThat(spec.externals()).containsExactly(new LabSpec.External("world-client", "203.0.113.10",
+                List.of(new LabSpec.Port(443, "TCP", null))));
+        assertThatThrownBy(() -> parse("""
+                externals:
+                  - {name: a, ip: 10.244.0.9}
+                  - {name: a, ip: 198.51.100.1}
+                  - {name: node, ip: 198.51.100.1}
+                  - {name: c, ip: 1.2.3}
+                """, null)).hasMessageContaining("externals[0].ip: 10.244.0.9 is in 10.244.0.0/16, which the lab uses or cannot route")
+                .hasMessageContaining("externals[1].name: external a is declared twice")
+                .hasMessageContaining("externals[2].name: 'node' must be a DNS label other than 'node'")
+                .hasMessageContaining("externals[2].ip: address 198.51.100.1 is used by two externals")
+                .hasMessageContaining("externals[3].ip: '1.2.3' is not an IPv4 address");
+    }
 }

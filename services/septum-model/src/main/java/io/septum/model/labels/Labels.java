@@ -18,9 +18,16 @@ public final class Labels {
     public static final Labels EMPTY = new Labels(new TreeMap<>());
 
     private final SortedMap<String, Label> byQualifiedKey;
+    /** Each plain key's value in the first source (sorted order) that has it: what {@code any:key} selects. */
+    private final Map<String, String> anySource;
 
     private Labels(SortedMap<String, Label> byQualifiedKey) {
         this.byQualifiedKey = Collections.unmodifiableSortedMap(byQualifiedKey);
+        Map<String, String> any = new java.util.HashMap<>();
+        for (Label label : byQualifiedKey.values()) {
+            any.putIfAbsent(label.key(), label.value());
+        }
+        this.anySource = any;
     }
 
     public static Labels of(Collection<Label> labels) {
@@ -69,12 +76,7 @@ public final class Labels {
             return Optional.of(exact.value());
         }
         if (selectorKey.startsWith(Label.SOURCE_ANY + ":")) {
-            String key = selectorKey.substring(Label.SOURCE_ANY.length() + 1);
-            for (Label label : byQualifiedKey.values()) {
-                if (label.key().equals(key)) {
-                    return Optional.of(label.value());
-                }
-            }
+            return Optional.ofNullable(anySource.get(selectorKey.substring(Label.SOURCE_ANY.length() + 1)));
         }
         return Optional.empty();
     }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.septum.model.policy.cilium.CiliumPolicy;
+import io.septum.model.policy.cilium.CiliumPolicyReader;
 import io.septum.model.policy.k8s.NetworkPolicy;
 import io.septum.model.policy.k8s.NetworkPolicyReader;
 
@@ -96,7 +98,15 @@ public final class PolicyParser {
             }
             return NetworkPolicyReader.read(at, defaultNamespace);
         }
-        kindAt.error("unsupported kind '" + kind.get() + "' (supported: NetworkPolicy)");
+        if (CiliumPolicy.isKind(kind.get())) {
+            if (!version.get().equals(CiliumPolicy.API_VERSION)) {
+                versionAt.error("unsupported apiVersion '" + version.get() + "' for " + kind.get() + " (expected " + CiliumPolicy.API_VERSION + ")");
+                return Optional.empty();
+            }
+            return CiliumPolicyReader.read(at, kind.get(), defaultNamespace);
+        }
+        kindAt.error("unsupported kind '" + kind.get() + "' (supported: NetworkPolicy, " + CiliumPolicy.KIND + ", "
+                + CiliumPolicy.CLUSTERWIDE_KIND + ")");
         return Optional.empty();
     }
 

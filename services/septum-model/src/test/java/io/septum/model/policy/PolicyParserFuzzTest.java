@@ -30,13 +30,29 @@ class PolicyParserFuzzTest {
               egress:
                 - to: [{namespaceSelector: {}}]
             """;
+    private static final String CILIUM_SEED = """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: web, namespace: x, annotations: {policy.septum.io/audit: "true"}}
+            spec:
+              endpointSelector: {matchLabels: {app: web, k8s:tier: a}}
+              ingress:
+                - fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: y}}]
+                  toPorts: [{ports: [{port: "80", protocol: TCP}, {port: "8000", endPort: 8100, protocol: ANY}], rules: {http: [{}]}}]
+                - fromCIDRSet: [{cidr: 10.0.0.0/8, except: [10.1.0.0/16]}]
+                - fromEntities: [world, cluster]
+                  icmps: [{fields: [{type: 8}]}]
+              ingressDeny: [{fromCIDR: [192.0.2.1]}]
+              egress: [{toFQDNs: [{matchName: a.example}]}, {toEndpoints: [{}], toPorts: [{ports: [{port: http}]}]}]
+              enableDefaultDeny: {egress: false}
+            """;
     private static final String ALPHABET = "{}[]:,-'\" \n\tabcxyz0123456789./*&!|>#";
 
     @Test
     void neverThrowsAnythingButValidationErrors() {
         Random random = new Random(42);
-        for (int i = 0; i < 5_000; i++) {
-            StringBuilder doc = new StringBuilder(SEED);
+        for (int i = 0; i < 8_000; i++) {
+            StringBuilder doc = new StringBuilder(i % 2 == 0 ? SEED : CILIUM_SEED);
             int mutations = 1 + random.nextInt(4);
             for (int m = 0; m < mutations; m++) {
                 int at = random.nextInt(doc.length());

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** A Kubernetes {@code metav1.LabelSelector}: plain label keys, matchLabels AND matchExpressions. */
@@ -45,6 +46,11 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> m
 
     /** Reads and validates a selector; absent means empty (selects everything). */
     static Optional<LabelSelector> read(FieldCursor at) {
+        return read(at, FieldCursor::labelKeyProblem);
+    }
+
+    /** Reads and validates a selector whose keys {@code keyProblem} checks (Cilium's keys may carry a source). */
+    public static Optional<LabelSelector> read(FieldCursor at, Function<String, Optional<String>> keyProblem) {
         if (!at.isPresent()) {
             return Optional.empty();
         }
@@ -54,19 +60,19 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> m
         FieldCursor labelsAt = at.field("matchLabels");
         Map<String, String> matchLabels = labelsAt.stringMap();
         matchLabels.forEach((k, v) -> {
-            FieldCursor.labelKeyProblem(k).ifPresent(labelsAt.field(k)::error);
+            keyProblem.apply(k).ifPresent(labelsAt.field(k)::error);
             FieldCursor.labelValueProblem(v).ifPresent(labelsAt.field(k)::error);
         });
-        List<Requirement> expressions = at.field("matchExpressions").list(LabelSelector::readRequirement);
+        List<Requirement> expressions = at.field("matchExpressions").list(r -> readRequirement(r, keyProblem));
         return Optional.of(new LabelSelector(matchLabels, expressions));
     }
 
-    private static Optional<Requirement> readRequirement(FieldCursor at) {
+    private static Optional<Requirement> readRequirement(FieldCursor at, Function<String, Optional<String>> keyProblem) {
         if (!at.requireObject(Set.of("key", "operator", "values"))) {
             return Optional.empty();
         }
         Optional<String> key = at.field("key").requiredText();
-        key.flatMap(FieldCursor::labelKeyProblem).ifPresent(at.field("key")::error);
+        key.flatMap(keyProblem).ifPresent(at.field("key")::error);
         FieldCursor operatorAt = at.field("operator");
         Optional<SelectorOperator> operator = operatorAt.requiredText().flatMap(text -> {
             try {

@@ -1,16 +1,13 @@
 package io.septum.model.policy.k8s;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.septum.model.net.Ipv4Cidr;
+import io.septum.model.policy.CidrText;
 import io.septum.model.policy.FieldCursor;
+import io.septum.model.policy.ObjectMeta;
 import io.septum.model.policy.Protocol;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -23,9 +20,6 @@ import java.util.regex.Pattern;
 public final class NetworkPolicyReader {
 
     private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec", "status");
-    private static final Set<String> METADATA = Set.of("name", "namespace", "labels", "annotations", "uid",
-            "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink", "finalizers",
-            "ownerReferences", "deletionTimestamp", "deletionGracePeriodSeconds", "generateName");
     private static final Set<String> SPEC = Set.of("podSelector", "policyTypes", "ingress", "egress");
     private static final Set<String> INGRESS_RULE = Set.of("ports", "from");
     private static final Set<String> EGRESS_RULE = Set.of("ports", "to");
@@ -46,35 +40,7 @@ public final class NetworkPolicyReader {
             return Optional.empty();
         }
         int errorsBefore = at.errorCount();
-        FieldCursor metaAt = at.field("metadata");
-        String name = null;
-        String namespace = defaultNamespace;
-        Map<String, String> labels = Map.of();
-        Map<String, String> annotations = Map.of();
-        if (!metaAt.isPresent()) {
-            metaAt.error("is required");
-        } else if (metaAt.requireObject(METADATA)) {
-            FieldCursor nameAt = metaAt.field("name");
-            name = nameAt.requiredText().orElse(null);
-            if (name != null && !FieldCursor.isDnsSubdomain(name)) {
-                nameAt.error("'" + name + "' is not a valid name: lower-case alphanumerics, '-' and '.', at most 253 characters");
-            }
-            FieldCursor nsAt = metaAt.field("namespace");
-            Optional<String> ns = nsAt.text();
-            if (ns.isPresent()) {
-                namespace = ns.get();
-                if (!FieldCursor.isDnsLabel(namespace)) {
-                    nsAt.error("'" + namespace + "' is not a valid namespace: lower-case alphanumerics and '-', at most 63 characters");
-                }
-            }
-            FieldCursor labelsAt = metaAt.field("labels");
-            labels = labelsAt.stringMap();
-            labels.forEach((k, v) -> {
-                FieldCursor.labelKeyProblem(k).ifPresent(labelsAt.field(k)::error);
-                FieldCursor.labelValueProblem(v).ifPresent(labelsAt.field(k)::error);
-            });
-            annotations = metaAt.field("annotations").stringMap();
-        }
+        Optional<ObjectMeta> meta = ObjectMeta.read(at.field("metadata"), defaultNamespace, true);
         FieldCursor specAt = at.field("spec");
         NetworkPolicy.Spec spec = null;
         if (!specAt.isPresent()) {
@@ -82,10 +48,12 @@ public final class NetworkPolicyReader {
         } else if (specAt.requireObject(SPEC)) {
             spec = readSpec(specAt);
         }
-        if (at.errorCount() > errorsBefore || spec == null || name == null) {
+        if (at.errorCount() > errorsBefore || spec == null || meta.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new NetworkPolicy(name, namespace, labels, spec, normalized(at.node(), name, namespace, labels, annotations)));
+        ObjectMeta m = meta.get();
+        return Optional.of(new NetworkPolicy(m.name(), m.namespace(), m.labels(), spec,
+                m.normalized(at.node(), NetworkPolicy.API_VERSION, NetworkPolicy.KIND, List.of("spec"))));
     }
 
     private static NetworkPolicy.Spec readSpec(FieldCursor at) {
@@ -221,70 +189,5 @@ public final class NetworkPolicyReader {
             }
             return Optional.of(new NetworkPolicy.Port(protocol, number, name, endPort));
         });
-    }
-
-    /** The stored form: the input with server-managed metadata and status removed and the namespace filled in. */
-    private static JsonNode normalized(JsonNode input, String name, String namespace, Map<String, String> labels,
-                                       Map<String, String> annotations) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("apiVersion", NetworkPolicy.API_VERSION);
-        out.put("kind", NetworkPolicy.KIND);
-        ObjectNode meta = out.putObject("metadata");
-        meta.put("name", name);
-        meta.put("namespace", namespace);
-        if (!labels.isEmpty()) {
-            ObjectNode l = meta.putObject("labels");
-            labels.forEach(l::put);
-        }
-        if (!annotations.isEmpty()) {
-            ObjectNode a = meta.putObject("annotations");
-            annotations.forEach(a::put);
-        }
-        out.set("spec", input.get("spec").deepCopy());
-        return out;
-    }
-
-    /** An IPv4 or IPv6 prefix as written in an ipBlock, validated. */
-    private record CidrText(boolean v4, Ipv4Cidr ipv4, java.math.BigInteger v6Address, int v6Length) {
-
-        static Optional<CidrText> parse(String text, FieldCursor at) {
-            if (!text.contains("/")) {
-                at.error("'" + text + "' is not a CIDR (expected address/length)");
-                return Optional.empty();
-            }
-            try {
-                if (Ipv4Cidr.looksLikeIpv4(text)) {
-                    return Optional.of(new CidrText(true, Ipv4Cidr.parse(text), null, 0));
-                }
-                int slash = text.indexOf('/');
-                java.net.InetAddress address = java.net.InetAddress.ofLiteral(text.substring(0, slash));
-                int length = Integer.parseInt(text.substring(slash + 1));
-                if (!(address instanceof java.net.Inet6Address) || length < 0 || length > 128) {
-                    throw new IllegalArgumentException("bad IPv6 prefix");
-                }
-                java.math.BigInteger bits = new java.math.BigInteger(1, address.getAddress());
-                java.math.BigInteger mask = java.math.BigInteger.ONE.shiftLeft(128).subtract(java.math.BigInteger.ONE)
-                        .shiftRight(length).not();
-                return Optional.of(new CidrText(false, null, bits.and(mask), length));
-            } catch (IllegalArgumentException e) {
-                at.error("'" + text + "' is not a valid CIDR");
-                return Optional.empty();
-            }
-        }
-
-        boolean strictlyContains(CidrText inner) {
-            if (v4 != inner.v4) {
-                return false;
-            }
-            if (v4) {
-                return ipv4.contains(inner.ipv4) && inner.ipv4.length() > ipv4.length();
-            }
-            if (inner.v6Length <= v6Length) {
-                return false;
-            }
-            java.math.BigInteger mask = java.math.BigInteger.ONE.shiftLeft(128).subtract(java.math.BigInteger.ONE)
-                    .shiftRight(v6Length).not();
-            return inner.v6Address.and(mask).equals(v6Address);
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.septum.model.labels.EndpointSelector;
 import io.septum.model.labels.SelectorRequirement;
 import io.septum.model.net.Ipv4Cidr;
 import io.septum.model.policy.Direction;
+import io.septum.model.policy.ObjectMeta;
 import io.septum.model.policy.rules.Peer;
 import io.septum.model.policy.rules.PolicyRule;
 import io.septum.model.policy.rules.PolicyRules;
@@ -63,7 +64,8 @@ public final class NetworkPolicyTranslator {
                 rules.add(rule(policy, Direction.EGRESS, i, rule.to(), rule.ports()));
             }
         }
-        return new PolicyRules(policy.ref(), subject, isolates, rules);
+        boolean audit = "true".equals(policy.document().path("metadata").path("annotations").path(ObjectMeta.AUDIT_ANNOTATION).asText());
+        return new PolicyRules(policy.ref(), subject, isolates, rules, audit, List.of());
     }
 
     private static PolicyRule rule(NetworkPolicy policy, Direction direction, int index,

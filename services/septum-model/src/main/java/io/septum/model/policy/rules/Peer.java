@@ -1,5 +1,6 @@
 package io.septum.model.policy.rules;
 
+import io.septum.model.identity.ReservedIdentity;
 import io.septum.model.labels.EndpointSelector;
 import io.septum.model.net.Ipv4Cidr;
 
@@ -36,6 +37,17 @@ public sealed interface Peer {
         @Override
         public String toString() {
             return except.isEmpty() ? cidr.toString() : cidr + " except " + except;
+        }
+    }
+
+    /**
+     * A reserved identity, as a CiliumNetworkPolicy entity names it ({@code host}, {@code world}, …): matched by
+     * identity number, so it needs no identity to be known with its labels.
+     */
+    record Entity(ReservedIdentity identity) implements Peer {
+        @Override
+        public String toString() {
+            return "entity:" + identity.entityName();
         }
     }
 }

@@ -6,9 +6,18 @@ import io.septum.model.policy.PolicyRef;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
 
-/** Names one rule: the policy, the direction and the rule's index in that direction's list. */
-public record RuleRef(PolicyRef policy, Direction direction, int index) {
+/**
+ * Names one rule: the policy, the direction, the list of the document it comes from ({@code section}:
+ * "ingress", "egressDeny", …) and the rule's index in that list.
+ */
+public record RuleRef(PolicyRef policy, Direction direction, int index, String section) {
+
+    /** A rule of the direction's own list ("ingress" or "egress"), as NetworkPolicy has only those. */
+    public RuleRef(PolicyRef policy, Direction direction, int index) {
+        this(policy, direction, index, direction.name().toLowerCase(Locale.ROOT));
+    }
 
     /**
      * The rule's number in policy map entries and flow events: the first 32 bits of SHA-256 of its name
@@ -31,6 +40,6 @@ public record RuleRef(PolicyRef policy, Direction direction, int index) {
 
     @Override
     public String toString() {
-        return policy + " " + direction.name().toLowerCase(java.util.Locale.ROOT) + "[" + index + "]";
+        return policy + " " + section + "[" + index + "]";
     }
 }

@@ -1,0 +1,372 @@
+package io.septum.it.cilium;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.septum.it.PolicyLab;
+import io.septum.it.SeptumCommand;
+import io.septum.it.SharedControlPlane;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * CiliumNetworkPolicy enforced on real packets, on a two-node lab with hosts outside the cluster
+ * ({@code infra/lab/cilium-world.yaml}: x/a and y/a on node 0, x/b and y/b on node 1; externals world-client
+ * 203.0.113.10, world-other 203.0.113.20, doc-net 198.51.100.20). One lab for the class; each case applies its
+ * policies, probes a set of connections in parallel through {@code ./septum lab probe} and compares all of them
+ * with its expectation, then deletes every policy. Needs root.
+ */
+@Tag("privileged")
+@ExtendWith(SharedControlPlane.class)
+class CiliumPolicyPrivilegedTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static PolicyLab lab;
+
+    /** One connection attempt: {@code from} and {@code to} as {@code lab probe} takes them. */
+    record Probe(String from, String to, int port, String protocol) {
+        static Probe tcp(String from, String to, int port) {
+            return new Probe(from, to, port, "TCP");
+        }
+
+        @Override
+        public String toString() {
+            return from + " -> " + to + " " + port + "/" + protocol;
+        }
+    }
+
+    @BeforeAll
+    static void startLab() throws Exception {
+        lab = PolicyLab.up("infra/lab/cilium-world.yaml", 2);
+    }
+
+    @AfterAll
+    static void stopLab() throws Exception {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @AfterEach
+    void reset() throws Exception {
+        lab.reset();
+    }
+
+    private static String cnp(String namespace, String name, String body) {
+        return """
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata:
+                  name: %s
+                  namespace: %s
+                %s""".formatted(name, namespace, body.stripTrailing()) + "\n";
+    }
+
+    /** Probes every case in parallel and fails listing each one that differs from its expectation. */
+    private static void expect(Map<Probe, Boolean> expected) throws Exception {
+        Map<Probe, Future<Boolean>> runs = new LinkedHashMap<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            for (Probe probe : expected.keySet()) {
+                runs.put(probe, pool.submit(() -> {
+                    SeptumCommand.Result r = SeptumCommand.runQuietly("lab", "probe", "--from", probe.from(), "--to", probe.to(),
+                            "--port", Integer.toString(probe.port()), "--protocol", probe.protocol(), "--timeout-ms", "1000", "--json");
+                    if (r.exitCode() > 1) {
+                        throw new AssertionError("lab probe " + probe + " failed: " + r.output());
+                    }
+                    return r.exitCode() == 0;
+                }));
+            }
+            List<String> wrong = new ArrayList<>();
+            for (var run : runs.entrySet()) {
+                boolean reachable = run.getValue().get();
+                if (reachable != expected.get(run.getKey())) {
+                    wrong.add(run.getKey() + ": expected " + (expected.get(run.getKey()) ? "reachable" : "blocked")
+                            + ", was " + (reachable ? "reachable" : "blocked"));
+                }
+            }
+            assertThat(wrong).as("probes that differ from the expectation").isEmpty();
+        }
+    }
+
+    private static Map<Probe, Boolean> cases(Object... pairs) {
+        Map<Probe, Boolean> out = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put((Probe) pairs[i], (Boolean) pairs[i + 1]);
+        }
+        return out;
+    }
+
+    @Test
+    void withoutPoliciesTheWorldAndTheNodesReachPodsAndPodsReachTheWorld() throws Exception {
+        expect(cases(
+                Probe.tcp("world-client", "x/a", 80), true,
+                Probe.tcp("x/a", "world-client", 443), true,
+                Probe.tcp("x/b", "doc-net", 80), true,
+                Probe.tcp("node/0", "x/a", 80), true,
+                Probe.tcp("node/1", "x/a", 80), true));
+    }
+
+    @Test
+    void fromEndpointsAcrossNamespacesAndTheNamespaceDefault() throws Exception {
+        lab.applyYaml(cnp("x", "from-y-a", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress:
+                    - fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: y, pod: a}}]
+                    - fromEndpoints: [{matchLabels: {pod: b}}]
+                      toPorts: [{ports: [{port: "81", protocol: TCP}]}]
+                """));
+        expect(cases(
+                Probe.tcp("y/a", "x/a", 80), true,
+                Probe.tcp("y/b", "x/a", 80), false,
+                Probe.tcp("x/b", "x/a", 80), false,
+                Probe.tcp("x/b", "x/a", 81), true,
+                Probe.tcp("y/b", "x/a", 81), false, // pod=b defaults to the policy's namespace
+                Probe.tcp("world-client", "x/a", 80), false,
+                Probe.tcp("y/a", "x/b", 80), true)); // x/b is not selected
+    }
+
+    @Test
+    void aClusterwidePolicySelectsInEveryNamespaceAndItsPeersAreInAny() throws Exception {
+        lab.applyYaml("""
+                apiVersion: cilium.io/v2
+                kind: CiliumClusterwideNetworkPolicy
+                metadata: {name: a-from-b}
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress: [{fromEndpoints: [{matchLabels: {pod: b}}]}]
+                """);
+        expect(cases(
+                Probe.tcp("y/b", "x/a", 80), true,
+                Probe.tcp("x/b", "y/a", 80), true,
+                Probe.tcp("x/b", "x/a", 81), true,
+                Probe.tcp("y/a", "x/a", 80), false,
+                Probe.tcp("world-client", "y/a", 80), false,
+                Probe.tcp("world-client", "x/b", 80), true));
+    }
+
+    @Test
+    void entitiesWorldClusterRemoteNodeAndHost() throws Exception {
+        lab.applyYaml(cnp("x", "world-in", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress: [{fromEntities: [world], toPorts: [{ports: [{port: "80", protocol: TCP}]}]}]
+                """) + "---\n" + cnp("x", "cluster-in", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: b}}
+                  ingress: [{fromEntities: [cluster]}]
+                """) + "---\n" + cnp("y", "remote-node-in", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress: [{fromEntities: [remote-node]}]
+                """));
+        expect(cases(
+                Probe.tcp("world-client", "x/a", 80), true,
+                Probe.tcp("world-client", "x/a", 81), false,
+                Probe.tcp("y/a", "x/a", 80), false,
+                Probe.tcp("node/1", "x/a", 80), false, // a remote node is not the world
+                Probe.tcp("node/0", "x/a", 80), true,  // its own node: the host, always allowed (kubelet probes)
+                Probe.tcp("y/a", "x/b", 80), true,
+                Probe.tcp("node/0", "x/b", 80), true,  // a remote node is in the cluster
+                Probe.tcp("world-client", "x/b", 80), false,
+                Probe.tcp("node/1", "y/a", 80), true,
+                Probe.tcp("x/a", "y/a", 80), false,
+                Probe.tcp("world-client", "y/a", 80), false));
+    }
+
+    @Test
+    void egressToEntitiesWorldAndAll() throws Exception {
+        lab.applyYaml(cnp("x", "egress-world", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  egress: [{toEntities: [world]}]
+                """) + "---\n" + cnp("x", "egress-all", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: b}}
+                  egress: [{toEntities: [all]}]
+                """));
+        expect(cases(
+                Probe.tcp("x/a", "world-client", 443), true,
+                Probe.tcp("x/a", "doc-net", 80), true,
+                Probe.tcp("x/a", "y/a", 80), false,
+                Probe.tcp("x/b", "y/a", 80), true,
+                Probe.tcp("x/b", "world-client", 80), true));
+    }
+
+    @Test
+    void cidrAndCidrSetWithExceptToAndFromExternals() throws Exception {
+        lab.applyYaml(cnp("x", "cidrs", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  egress:
+                    - toCIDRSet: [{cidr: 203.0.113.0/24, except: [203.0.113.20/32]}]
+                      toPorts: [{ports: [{port: "80", protocol: TCP}]}]
+                  ingress:
+                    - fromCIDR: [203.0.113.10/32]
+                """));
+        expect(cases(
+                Probe.tcp("x/a", "world-client", 80), true,
+                Probe.tcp("x/a", "world-client", 443), false,
+                Probe.tcp("x/a", "world-other", 80), false,
+                Probe.tcp("x/a", "doc-net", 80), false,
+                Probe.tcp("world-client", "x/a", 80), true,
+                Probe.tcp("world-other", "x/a", 80), false,
+                Probe.tcp("doc-net", "x/a", 80), false));
+    }
+
+    @Test
+    void portRangesAndProtocolAny() throws Exception {
+        lab.applyYaml(cnp("x", "ports", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress:
+                    - toPorts: [{ports: [{port: "8080", endPort: 8081, protocol: TCP}, {port: "80", protocol: ANY}]}]
+                """));
+        expect(cases(
+                Probe.tcp("y/a", "x/a", 8080), true,
+                Probe.tcp("y/a", "x/a", 8081), true,
+                Probe.tcp("y/a", "x/a", 81), false,
+                Probe.tcp("x/b", "x/a", 80), true,
+                new Probe("x/b", "x/a", 80, "UDP"), true,
+                Probe.tcp("world-client", "x/a", 80), true)); // an L4-only rule applies to every peer
+    }
+
+    @Test
+    void icmpTypesAllowEchoRequestsAlone() throws Exception {
+        lab.applyYaml(cnp("x", "echo", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress:
+                    - fromEndpoints: [{matchLabels: {pod: b}}]
+                      icmps: [{fields: [{type: EchoRequest, family: IPv4}]}]
+                """));
+        expect(cases(
+                new Probe("x/b", "x/a", 0, "ICMP"), true,
+                new Probe("y/a", "x/a", 0, "ICMP"), false,
+                Probe.tcp("x/b", "x/a", 80), false,
+                new Probe("x/a", "x/b", 0, "ICMP"), true));
+    }
+
+    @Test
+    void aCiliumDenyWinsOverANetworkPolicyAllowAndOverItsOwnAllow() throws Exception {
+        lab.applyYaml("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: allow-all, namespace: x}
+                spec:
+                  podSelector: {}
+                  ingress: [{}]
+                ---
+                """ + cnp("x", "deny-y", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress: [{fromEntities: [all]}]
+                  ingressDeny:
+                    - fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: y}}]
+                    - fromEntities: [world]
+                      toPorts: [{ports: [{port: "81", protocol: TCP}]}]
+                """));
+        expect(cases(
+                Probe.tcp("y/a", "x/a", 80), false,
+                Probe.tcp("y/b", "x/a", 81), false,
+                Probe.tcp("x/b", "x/a", 80), true,
+                Probe.tcp("world-client", "x/a", 80), true,
+                Probe.tcp("world-client", "x/a", 81), false,
+                Probe.tcp("y/a", "x/b", 80), true));
+    }
+
+    @Test
+    void auditModeLetsWouldBeDropsThroughAndCountsThemAsAudit() throws Exception {
+        long before = auditedPackets();
+        lab.applyYaml("""
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata:
+                  name: audited
+                  namespace: x
+                  annotations: {policy.septum.io/audit: "true"}
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress: [{fromEndpoints: [{matchLabels: {pod: b}}]}]
+                  egressDeny: [{toEntities: [world]}]
+                """);
+        expect(cases(
+                Probe.tcp("y/a", "x/a", 80), true,
+                Probe.tcp("x/a", "world-client", 443), true,
+                Probe.tcp("x/b", "x/a", 80), true));
+        assertThat(auditedPackets()).as("AUDIT packets counted on the nodes").isGreaterThan(before);
+        lab.applyYaml(cnp("x", "audited", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress: [{fromEndpoints: [{matchLabels: {pod: b}}]}]
+                  egressDeny: [{toEntities: [world]}]
+                """));
+        expect(cases(
+                Probe.tcp("y/a", "x/a", 80), false,
+                Probe.tcp("x/a", "world-client", 443), false,
+                Probe.tcp("x/b", "x/a", 80), true));
+    }
+
+    @Test
+    void enableDefaultDenyFalseDoesNotIsolate() throws Exception {
+        lab.applyYaml(cnp("x", "no-default-deny", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress: [{fromEndpoints: [{matchLabels: {pod: b}}]}]
+                  egressDeny: [{toCIDR: [198.51.100.0/24]}]
+                  enableDefaultDeny: {ingress: false, egress: false}
+                """));
+        expect(cases(
+                Probe.tcp("y/a", "x/a", 80), true,
+                Probe.tcp("world-client", "x/a", 80), true,
+                Probe.tcp("x/a", "world-client", 443), true,
+                Probe.tcp("x/a", "doc-net", 80), false));
+    }
+
+    @Test
+    void anL7RuleIsReportedNotEnforceableAndAllowsNothing() throws Exception {
+        lab.applyYaml(cnp("x", "l7", """
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  ingress:
+                    - fromEndpoints: [{matchLabels: {pod: b}}]
+                      toPorts: [{ports: [{port: "80", protocol: TCP}], rules: {http: [{method: GET, path: /}]}}]
+                    - fromEndpoints: [{matchLabels: {pod: b}}]
+                      toPorts: [{ports: [{port: "81", protocol: TCP}]}]
+                """));
+        expect(cases(
+                Probe.tcp("x/b", "x/a", 80), false,
+                Probe.tcp("x/b", "x/a", 81), true));
+        JsonNode status = JSON.readTree(SeptumCommand.ok("lab", "status", "--json"));
+        for (JsonNode node : status.path("nodes")) {
+            assertThat(node.path("status").path("problems").toString())
+                    .contains("CiliumNetworkPolicy x/l7 is not fully enforceable: spec.ingress[0].toPorts[0].rules.http");
+        }
+    }
+
+    private static long auditedPackets() throws Exception {
+        JsonNode counters = JSON.readTree(SeptumCommand.ok("lab", "counters", "--json"));
+        long packets = 0;
+        for (JsonNode node : counters) {
+            for (JsonNode c : node.path("items")) {
+                if (c.path("verdict").asText().equalsIgnoreCase("AUDIT")) {
+                    packets += c.path("packets").asLong();
+                }
+            }
+        }
+        return packets;
+    }
+}

@@ -1,0 +1,122 @@
+package io.septum.enforcer.controlplane.resolve;
+
+import io.septum.enforcer.controlplane.cluster.ClusterState;
+import io.septum.enforcer.controlplane.mapstate.PolicyEntry;
+import io.septum.enforcer.controlplane.mapstate.PolicyKey;
+import io.septum.enforcer.controlplane.mapstate.RuleRefs;
+import io.septum.model.identity.K8sIdentityLabels;
+import io.septum.model.identity.ReservedIdentity;
+import io.septum.model.policy.PolicyParser;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.septum.model.policy.Direction.EGRESS;
+import static io.septum.model.policy.Direction.INGRESS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** CiliumNetworkPolicy resolved beside NetworkPolicy, with the real parser and selector cache. */
+class CiliumPolicyResolutionTest {
+
+    private static final int XA = 300, XB = 301, YA = 302;
+    private static final int TCP = 6, UDP = 17, SCTP = 132, ICMP = 1;
+    private static final int HOST = ReservedIdentity.HOST.id().value();
+    private static final int WORLD = ReservedIdentity.WORLD.id().value();
+    private static final int REMOTE_NODE = ReservedIdentity.REMOTE_NODE.id().value();
+
+    private final ClusterState cluster = new ClusterState();
+    private final EndpointPolicyResolver resolver = new EndpointPolicyResolver(false);
+
+    @BeforeEach
+    void pods() {
+        cluster.upsertIdentity(XA, K8sIdentityLabels.forPod("x", Map.of("app", "a"), Map.of()));
+        cluster.upsertIdentity(XB, K8sIdentityLabels.forPod("x", Map.of("app", "b"), Map.of()));
+        cluster.upsertIdentity(YA, K8sIdentityLabels.forPod("y", Map.of("app", "a"), Map.of()));
+    }
+
+    private void apply(String kind, String name, String spec) throws Exception {
+        String api = kind.equals("NetworkPolicy") ? "networking.k8s.io/v1" : "cilium.io/v2";
+        String doc = "apiVersion: " + api + "\nkind: " + kind + "\nmetadata: {name: " + name + ", namespace: x}\n" + spec;
+        cluster.upsertPolicy(PolicyParser.parse(doc).getFirst().toRules());
+    }
+
+    private Resolution resolve(int id) {
+        return resolver.resolve(new EndpointSubject(id, cluster.selectors().labels(id), List.of()), cluster, new RuleRefs());
+    }
+
+    private Map<PolicyKey, PolicyEntry> entries(int id) {
+        return resolve(id).state().entries();
+    }
+
+    @Test
+    void entitiesAreReservedIdentitiesAndClusterIsEveryPodPlusTheNodes() throws Exception {
+        apply("CiliumNetworkPolicy", "p", """
+                spec:
+                  endpointSelector: {matchLabels: {app: a}}
+                  ingress: [{fromEntities: [world, host]}, {fromEntities: [cluster], toPorts: [{ports: [{port: "80", protocol: TCP}]}]}]
+                  egress: [{toEntities: [all]}]
+                """);
+        assertThat(entries(XA).keySet()).contains(PolicyKey.anyProtocol(WORLD, INGRESS), PolicyKey.anyProtocol(HOST, INGRESS),
+                PolicyKey.exactPort(XB, INGRESS, TCP, 80), PolicyKey.exactPort(YA, INGRESS, TCP, 80),
+                PolicyKey.exactPort(REMOTE_NODE, INGRESS, TCP, 80), PolicyKey.anyProtocol(0, EGRESS));
+        assertThat(entries(XA).keySet()).doesNotContain(PolicyKey.exactPort(WORLD, INGRESS, TCP, 80));
+    }
+
+    @Test
+    void aCiliumDenyWinsOverANetworkPolicyAllow() throws Exception {
+        apply("NetworkPolicy", "allow-all", "spec: {podSelector: {}, ingress: [{}]}");
+        apply("CiliumNetworkPolicy", "deny-b", """
+                spec:
+                  endpointSelector: {matchLabels: {app: a}}
+                  ingressDeny: [{fromEndpoints: [{matchLabels: {app: b}}], toPorts: [{ports: [{port: "80", endPort: 81, protocol: ANY}]}]}]
+                """);
+        Map<PolicyKey, PolicyEntry> xa = entries(XA);
+        assertThat(xa.get(PolicyKey.anyProtocol(0, INGRESS)).deny()).isFalse();
+        for (int protocol : List.of(TCP, UDP, SCTP)) {
+            assertThat(xa.get(new PolicyKey(XB, INGRESS, protocol, 80, PolicyKey.PROTOCOL_BITS + 15)).deny()).isTrue();
+        }
+    }
+
+    @Test
+    void denyCoversANarrowerAllowOfTheSameIdentity() throws Exception {
+        apply("CiliumNetworkPolicy", "allow", """
+                spec:
+                  endpointSelector: {}
+                  ingress: [{fromEndpoints: [{matchLabels: {app: b}}], toPorts: [{ports: [{port: "8080", protocol: TCP}]}]}]
+                """);
+        apply("CiliumNetworkPolicy", "deny", "spec: {endpointSelector: {}, ingressDeny: [{fromEndpoints: [{matchLabels: {app: b}}]}]}");
+        Map<PolicyKey, PolicyEntry> xa = entries(XA);
+        assertThat(xa).doesNotContainKey(PolicyKey.exactPort(XB, INGRESS, TCP, 8080));
+        assertThat(xa.get(PolicyKey.anyProtocol(XB, INGRESS)).deny()).isTrue();
+    }
+
+    @Test
+    void auditModeAuditsTheDirectionsThePolicyCanDropIn() throws Exception {
+        cluster.upsertPolicy(PolicyParser.parse("""
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata: {name: audited, namespace: x, annotations: {policy.septum.io/audit: "true"}}
+                spec:
+                  endpointSelector: {matchLabels: {app: a}}
+                  egressDeny: [{toEntities: [world]}]
+                """).getFirst().toRules());
+        assertThat(resolve(XA).audited()).containsExactly(EGRESS);
+        assertThat(resolve(XB).audited()).isEmpty();
+        assertThat(entries(XA).get(PolicyKey.anyProtocol(WORLD, EGRESS)).deny()).as("still computed as a deny").isTrue();
+    }
+
+    @Test
+    void icmpTypesAndDefaultDenyOff() throws Exception {
+        apply("CiliumNetworkPolicy", "p", """
+                spec:
+                  endpointSelector: {}
+                  ingress: [{fromEndpoints: [{matchLabels: {app: b}}], icmps: [{fields: [{type: 8}]}]}]
+                  enableDefaultDeny: {ingress: false}
+                """);
+        Map<PolicyKey, PolicyEntry> xa = entries(XA);
+        assertThat(xa).containsKey(PolicyKey.exactPort(XB, INGRESS, ICMP, 8));
+        assertThat(xa).as("not isolated: everything else still allowed").containsKey(PolicyKey.anyProtocol(0, INGRESS));
+    }
+}
