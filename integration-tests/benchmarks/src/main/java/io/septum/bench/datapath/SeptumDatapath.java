@@ -8,6 +8,7 @@ import io.septum.enforcer.datapath.Datapath;
 import io.septum.enforcer.datapath.DatapathConfig;
 import io.septum.enforcer.datapath.Direction;
 import io.septum.enforcer.datapath.EndpointInfo;
+import io.septum.enforcer.datapath.EventMode;
 import io.septum.enforcer.datapath.FlowEventReader;
 import io.septum.enforcer.datapath.IpcacheValue;
 import io.septum.enforcer.datapath.Ipv4;
@@ -63,8 +64,12 @@ final class SeptumDatapath implements AutoCloseable {
         }
     }
 
-    /** Makes the datapath enforce {@link PeerPolicy} with {@code policySize} entries on {@code topology}'s pods. */
-    void enforce(BenchTopology topology, int policySize) {
+    /**
+     * Makes the datapath enforce {@link PeerPolicy} with {@code policySize} entries on {@code topology}'s pods, emitting
+     * flow events as {@code events} says.
+     */
+    void enforce(BenchTopology topology, int policySize, EventMode events) {
+        datapath.setEventMode(events);
         Map<PolicyMapKey, PolicyMapValue> desired = PeerPolicy.septumEntries(policySize);
         Map<PolicyMapKey, PolicyMapValue> puts = new HashMap<>();
         desired.forEach((k, v) -> {
