@@ -111,11 +111,10 @@ public final class DatapathBenchmark {
             List<Enforcement> modes = modes(septum);
             for (int r = 0; r < options.repeats(); r++) {
                 for (Enforcement mode : interleaved(modes, r)) {
-                    long eventsBefore = septum.flowEvents();
+                    long eventsBefore = septum.drainedFlowEvents();
                     Map<Workload, Measurement> figures = runOnce(mode, traffic);
                     if (mode instanceof Enforcement.Septum) {
-                        // The reader drains every 100 ms: the topology's teardown gave it time for this run's events.
-                        flowEventsByMode.merge(mode.name(), septum.flowEvents() - eventsBefore, Long::sum);
+                        flowEventsByMode.merge(mode.name(), septum.drainedFlowEvents() - eventsBefore, Long::sum);
                     }
                     figures.forEach((w, v) -> samples.computeIfAbsent(mode.name(), k -> new LinkedHashMap<>())
                             .computeIfAbsent(w, k -> new ArrayList<>()).add(v));

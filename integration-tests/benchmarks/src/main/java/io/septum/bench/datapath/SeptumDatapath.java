@@ -125,6 +125,20 @@ final class SeptumDatapath implements AutoCloseable {
         return flowEvents.get();
     }
 
+    /**
+     * The events read so far, once the reader has drained what is queued (it polls every
+     * {@link FlowEventReader#POLL_INTERVAL_MS} ms): so a run's events are not counted with the next.
+     */
+    long drainedFlowEvents() {
+        try {
+            Thread.sleep(3L * FlowEventReader.POLL_INTERVAL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the flow event reader drained", e);
+        }
+        return flowEvents.get();
+    }
+
     long eventLosses() {
         return reader.losses();
     }
