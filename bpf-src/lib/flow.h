@@ -20,7 +20,8 @@ struct flow_ctx {
 	const struct endpoint_info *ep; /* NULL: unknown endpoint */
 	__u32 ifindex;                  /* host-side veth of ep: the packet's, or the destination's (local delivery) */
 	struct packet pkt;
-	__u32 peer_identity; /* 0 until resolved */
+	__u32 peer_identity; /* 0 until resolved (for a known connection: its conntrack entry's) */
+	__u32 ct_rule_ref;   /* a known connection's deciding rule, from its conntrack entry */
 	__u8 dir;
 	__u8 is_reply;
 };
@@ -121,7 +122,7 @@ static __always_inline int flow_drop(const struct flow_ctx *ctx, enum drop_reaso
 /* Packets of known connections (and ARP) pass: counted, an event only in packets mode. */
 static __always_inline int flow_pass_established(const struct flow_ctx *ctx)
 {
-	struct decision d = { .verdict = VERDICT_FORWARDED, .reason = DROP_NONE };
+	struct decision d = { .verdict = VERDICT_FORWARDED, .reason = DROP_NONE, .rule_ref = ctx->ct_rule_ref };
 
 	return flow_finish(ctx, &d, 0);
 }

@@ -156,10 +156,12 @@ class FlowEventModesPrivilegedTest {
         List<FlowEvent> flows = eventsUpToTheMarker(e -> true);
         assertThat(flows.stream().filter(e -> e.destinationPort() == port))
                 .as("every request: the first opens the connection, the others are traced as forwarded").hasSize(DATAGRAMS)
-                .allMatch(e -> e.verdict() == FORWARDED && e.direction() == EGRESS && e.ruleRef() == port);
+                .allMatch(e -> e.verdict() == FORWARDED && e.direction() == EGRESS && e.ruleRef() == port
+                        && e.destinationIdentity() == NODE_IDENTITY);
         assertThat(flows.stream().filter(e -> e.sourcePort() == port))
-                .as("every reply").hasSize(DATAGRAMS)
-                .allMatch(e -> e.verdict() == FORWARDED && e.direction() == INGRESS && e.reply());
+                .as("every reply, with the peer and the rule of its connection").hasSize(DATAGRAMS)
+                .allMatch(e -> e.verdict() == FORWARDED && e.direction() == INGRESS && e.reply() && e.ruleRef() == port
+                        && e.sourceIdentity() == NODE_IDENTITY && e.destinationIdentity() == POD_IDENTITY);
         assertThat(flows.stream().filter(e -> e.destinationPort() == port + 1))
                 .as("every denied datagram").hasSize(DATAGRAMS)
                 .allMatch(e -> e.verdict() == DROPPED && e.reason() == POLICY_DENIED);
