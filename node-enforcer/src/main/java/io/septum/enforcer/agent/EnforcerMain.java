@@ -13,6 +13,7 @@ import io.septum.enforcer.agent.auth.BearerToken;
 import io.septum.enforcer.agent.cluster.ClusterWatch;
 import io.septum.enforcer.agent.endpoints.EndpointStore;
 import io.septum.enforcer.agent.endpoints.IdentityServiceClient;
+import io.septum.enforcer.agent.flows.EventModeApi;
 import io.septum.enforcer.agent.flows.FlowExporter;
 import io.septum.enforcer.agent.flows.FlowExporterMetrics;
 import io.septum.enforcer.agent.leases.LeaseClient;
@@ -21,6 +22,7 @@ import io.septum.enforcer.agent.leases.ReconcilerEndpoints;
 import io.septum.enforcer.agent.status.StatusPublisher;
 import io.septum.enforcer.datapath.Datapath;
 import io.septum.enforcer.datapath.DatapathConfig;
+import io.septum.enforcer.datapath.EventMode;
 import io.septum.enforcer.datapath.FlowEventReader;
 import io.septum.enforcer.datapath.Ipv4Prefix;
 import io.septum.enforcer.datapath.libbpf.MonotonicClock;
@@ -108,6 +110,11 @@ public final class EnforcerMain implements Callable<Integer> {
     @Option(names = "--ring-buffer-bytes", defaultValue = "1048576", description = "Size of the flow event ring buffer (default: ${DEFAULT-VALUE}).")
     int ringBufferBytes;
 
+    @Option(names = "--flow-events", defaultValue = "${env:SEPTUM_FLOW_EVENTS:-connections}", converter = EventModeConverter.class,
+            description = "Which packets emit flow events: off, connections (one per new connection and per drop) or packets "
+                    + "(every packet: trace mode); switchable at run time with PUT /v1/flows/mode (default: ${DEFAULT-VALUE}).")
+    EventMode flowEvents;
+
     @Option(names = "--flow-batch-events", defaultValue = "1000", description = "Most flow events per NATS message on flows.<node> (default: ${DEFAULT-VALUE}).")
     int flowBatchEvents;
 
@@ -181,6 +188,7 @@ public final class EnforcerMain implements Callable<Integer> {
              LocalApiServer api = localApi();
              LeaseRenewer leases = new LeaseRenewer(config.node(), new LeaseClient(config.identityUrl(), token),
                      new ReconcilerEndpoints(config.node(), reconciler, identityService))) {
+            datapath.setEventMode(flowEvents);
             EndpointStore store = new EndpointStore(config.stateDirectory());
             reconciler.start();
             reconciler.adopt(store.loadAll()).get();
@@ -188,6 +196,7 @@ public final class EnforcerMain implements Callable<Integer> {
             new EnforcerApi(config.node(), reconciler, identityService, store, datapath)
                     .withMetrics(() -> FlowExporterMetrics.render(config.node(), flows.stats())).register(api);
             FlowExporterMetrics.registerStatus(api, flows);
+            EventModeApi.register(api, datapath);
             api.start(config.apiHost(), config.apiPort());
             leases.start();
             LOG.info("node " + config.node() + " enforcer: API on " + config.apiHost() + ":" + api.port() + ", maps pinned in "
@@ -243,6 +252,18 @@ public final class EnforcerMain implements Callable<Integer> {
             if (v.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
             if (v.endsWith("m")) return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
             throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 2s, 1m)");
+        }
+    }
+
+    /** off, connections or packets, in any case. */
+    public static final class EventModeConverter implements CommandLine.ITypeConverter<EventMode> {
+        @Override
+        public EventMode convert(String value) {
+            try {
+                return EventMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }
