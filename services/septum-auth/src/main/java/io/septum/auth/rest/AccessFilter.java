@@ -58,7 +58,8 @@ public class AccessFilter {
     public Uni<Response> authorize(ContainerRequestContext request, ResourceInfo resource) {
         Method method = resource.getResourceMethod();
         String operation = method.getName();
-        String object = request.getMethod() + " /" + request.getUriInfo().getPath().replaceFirst("^/", "");
+        String path = request.getUriInfo().getPath();
+        String object = request.getMethod() + (path.startsWith("/") ? " " : " /") + path;
         request.setProperty(OPERATION, operation + " " + object);
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
