@@ -11,6 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * {@link BucketTransactions#run} for many small writes at once (endpoint registrations and deletions): concurrent
@@ -20,10 +22,12 @@ import java.util.function.BiFunction;
  * keeps the guarantee of its own transaction: answered only once its rows are committed and its bucket writes
  * acknowledged, or failed with nothing of it kept.
  *
- * <p>A write must be one statement and may add bucket changes only when it succeeds (each write collects its own
- * changes; the transaction publishes them in the order of the writes). When any write of a shared transaction fails,
- * the transaction rolls back and every write of it runs again alone, so that one write's failure (a conflict, a
- * missing namespace) is that write's answer only. Writes run in the order of their {@code lockOrder} (ties in arrival
+ * <p>A write must be one statement. Its answer is a value or a refusal ({@link Answer}): a refusal is what the
+ * statement reported without changing anything (a missing namespace, an address held by another endpoint, an unknown
+ * endpoint) and answers that write only; its bucket changes, if any, are dropped. Each write collects its own
+ * changes; the transaction publishes them in the order of the writes. When a write fails (the database refused a
+ * statement, a deadlock), the transaction rolls back and every write of it runs again alone, so that the failure is
+ * the answer of the write that caused it only. Writes run in the order of their {@code lockOrder} (ties in arrival
  * order): writes whose locks are taken in that order — an endpoint's identity labels — cannot deadlock two shared
  * transactions.
  */
@@ -41,9 +45,38 @@ public class SharedTransactions {
         this.queue = new BatchQueue<>(config.endpoints().maxBatch(), config.endpoints().maxInFlight(), this::run);
     }
 
-    /** Runs {@code write} (one statement) in a transaction holding the bucket lock, possibly shared with others. */
-    public <T> Uni<T> run(String lockOrder, BiFunction<SqlConnection, BucketChanges, Uni<T>> write) {
-        return Uni.createFrom().emitter(emitter -> queue.add(new Pending<>(lockOrder, write, emitter)));
+    /**
+     * What a write answers: its value, or a refusal that changed nothing. {@link #of} turns the exceptions that are
+     * refusals, thrown while the statement's rows are read, into one.
+     */
+    public record Answer<T>(T value, RuntimeException refusal) {
+
+        public static <T> Answer<T> of(Supplier<T> read, Predicate<RuntimeException> isRefusal) {
+            try {
+                return new Answer<>(read.get(), null);
+            } catch (RuntimeException e) {
+                if (isRefusal.test(e)) {
+                    return new Answer<>(null, e);
+                }
+                throw e;
+            }
+        }
+
+        T valueOrThrow() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return value;
+        }
+    }
+
+    /**
+     * Runs {@code write} (one statement) in a transaction holding the bucket lock, possibly shared with others; fails
+     * with its refusal, if it answers one.
+     */
+    public <T> Uni<T> run(String lockOrder, BiFunction<SqlConnection, BucketChanges, Uni<Answer<T>>> write) {
+        return Uni.createFrom().<Answer<T>>emitter(emitter -> queue.add(new Pending<>(lockOrder, write, emitter)))
+                .map(Answer::valueOrThrow);
     }
 
     private void run(List<Pending<?>> batch) {
@@ -62,7 +95,13 @@ public class SharedTransactions {
                 writes.add(p.apply(connection, c));
             }
             // every statement answered before the outcome (and a ROLLBACK) goes out on the connection
-            return Uni.join().all(writes).andCollectFailures().invoke(() -> own.forEach(changes::addAll));
+            return Uni.join().all(writes).andCollectFailures().invoke(() -> {
+                for (int i = 0; i < ordered.size(); i++) {
+                    if (!ordered.get(i).refused()) {
+                        changes.addAll(own.get(i));
+                    }
+                }
+            });
         }).subscribe().with(done -> {
             queue.ended();
             sharedWrites.addAndGet(ordered.size());
@@ -81,11 +120,11 @@ public class SharedTransactions {
     /** A write waiting for its transaction, and its result once its statement answered. */
     private static final class Pending<T> {
         final String lockOrder;
-        final BiFunction<SqlConnection, BucketChanges, Uni<T>> write;
-        final UniEmitter<? super T> emitter;
-        T result;
+        final BiFunction<SqlConnection, BucketChanges, Uni<Answer<T>>> write;
+        final UniEmitter<? super Answer<T>> emitter;
+        Answer<T> result;
 
-        Pending(String lockOrder, BiFunction<SqlConnection, BucketChanges, Uni<T>> write, UniEmitter<? super T> emitter) {
+        Pending(String lockOrder, BiFunction<SqlConnection, BucketChanges, Uni<Answer<T>>> write, UniEmitter<? super Answer<T>> emitter) {
             this.lockOrder = lockOrder;
             this.write = write;
             this.emitter = emitter;
@@ -95,13 +134,19 @@ public class SharedTransactions {
             return write.apply(connection, changes).invoke(r -> result = r).replaceWithVoid();
         }
 
+        boolean refused() {
+            return result.refusal() != null;
+        }
+
         void complete() {
             emitter.complete(result);
         }
 
         /** In a transaction of its own; answers the caller, and completes (never fails) when that is done. */
         Uni<Void> alone(BucketTransactions transactions) {
-            return transactions.run(write)
+            // a refusal alone: thrown inside, so that the transaction rolls back (it changed nothing anyway)
+            return transactions.run((connection, changes) -> write.apply(connection, changes).map(Answer::valueOrThrow)
+                            .map(value -> new Answer<T>(value, null)))
                     .invoke(emitter::complete)
                     .onFailure().invoke(emitter::fail)
                     .replaceWithVoid()

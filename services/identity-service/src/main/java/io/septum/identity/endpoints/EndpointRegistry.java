@@ -9,6 +9,7 @@ import io.septum.identity.api.ApiException;
 import io.septum.identity.distribution.BucketChanges;
 import io.septum.identity.distribution.BucketTransactions;
 import io.septum.identity.distribution.SharedTransactions;
+import io.septum.identity.distribution.SharedTransactions.Answer;
 import io.septum.identity.namespaces.KnownNamespaces;
 import io.septum.identity.namespaces.LabelsColumn;
 import io.septum.identity.namespaces.NamespaceMembers;
@@ -100,7 +101,8 @@ public class EndpointRegistry implements NamespaceMembers {
                     .addDouble(leaseSeconds);
             // shared transactions take writes in the order of the identity they lock (see SharedTransactions)
             return shared.run(relevant == null ? "" : relevant.canonical(), (connection, changes) -> connection.preparedQuery(PUT).execute(arguments)
-                    .map(rows -> stored(rows.iterator().next(), namespace, pod, spec, relevant, namedPorts, changes)));
+                    .map(rows -> Answer.of(() -> stored(rows.iterator().next(), namespace, pod, spec, relevant, namedPorts, changes),
+                            e -> e instanceof ApiException || e instanceof NamespaceChanged)));
         }).onFailure(NamespaceChanged.class).recoverWithUni(failure -> {
             Map<String, String> current = failure.labels;
             namespaces.remember(namespace, current);
@@ -154,13 +156,13 @@ public class EndpointRegistry implements NamespaceMembers {
         return shared.run("", (connection, changes) -> connection
                 .preparedQuery("DELETE FROM endpoint WHERE namespace = $1 AND pod = $2 RETURNING ip")
                 .execute(Tuple.of(namespace, pod))
-                .map(rows -> {
+                .map(rows -> Answer.<Void>of(() -> {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("endpoint " + namespace + "/" + pod + " does not exist");
                     }
                     changes.deleteIpcache(prefix(rows.iterator().next().getString("ip")));
                     return null;
-                }));
+                }, ApiException.class::isInstance)));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -44,6 +45,7 @@ public class VerifiedTokens implements JWTParser {
     private record Verified(JsonWebToken token, long untilMillis) {
     }
 
+    @Inject // two constructors: CDI must be told which
     public VerifiedTokens(DefaultJWTParser parser,
                           @ConfigProperty(name = "septum.auth.token-cache.max-entries", defaultValue = "10000") int maxEntries,
                           @ConfigProperty(name = "septum.auth.token-cache.max-age", defaultValue = "5m") Duration maxAge) {
