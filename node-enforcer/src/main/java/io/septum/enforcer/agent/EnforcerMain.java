@@ -4,6 +4,9 @@ import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.septum.auth.token.SigningKeys;
+import io.septum.auth.token.TokenVerifier;
+import io.septum.enforcer.agent.api.BearerWriteGuard;
 import io.septum.enforcer.agent.api.EnforcerApi;
 import io.septum.enforcer.agent.api.LocalApiServer;
 import io.septum.enforcer.agent.auth.BearerToken;
@@ -66,6 +69,11 @@ public final class EnforcerMain implements Callable<Integer> {
     @Option(names = "--token-file", defaultValue = "${env:SEPTUM_TOKEN_FILE}",
             description = "File holding this node's bearer token (role enforcer, this node) for identity-service; read on every call.")
     Path tokenFile;
+
+    @Option(names = "--auth-public-key", defaultValue = "${env:SEPTUM_AUTH_PUBLIC_KEY}",
+            description = "PEM public key the local API verifies bearer tokens with (the services' key); writes then need "
+                    + "septum-admin or this node's enforcer token. None: writes are accepted from anyone on loopback.")
+    Path authPublicKey;
 
     @Option(names = "--nats-user", description = "NATS user of this node (enforcer-<node> in infra/auth.sh's users); none: connect without one.")
     String natsUser;
@@ -170,7 +178,7 @@ public final class EnforcerMain implements Callable<Integer> {
                      MonotonicClock.nanos(), datapath::eventLosses).start();
              FlowEventReader events = datapath.openEvents(flows);
              ClusterWatch watch = new ClusterWatch(nats, reconciler::submit);
-             LocalApiServer api = new LocalApiServer();
+             LocalApiServer api = localApi();
              LeaseRenewer leases = new LeaseRenewer(config.node(), new LeaseClient(config.identityUrl(), token),
                      new ReconcilerEndpoints(config.node(), reconciler, identityService))) {
             EndpointStore store = new EndpointStore(config.stateDirectory());
@@ -191,6 +199,15 @@ public final class EnforcerMain implements Callable<Integer> {
             nats.close();
         }
         return 0;
+    }
+
+    private LocalApiServer localApi() {
+        LocalApiServer api = new LocalApiServer();
+        if (authPublicKey == null) {
+            LOG.warning("the local API accepts endpoint changes without a token (no --auth-public-key)");
+            return api;
+        }
+        return api.guardWrites(new BearerWriteGuard(TokenVerifier.local(SigningKeys.readPublic(authPublicKey)), node));
     }
 
     private String natsPassword() throws IOException {

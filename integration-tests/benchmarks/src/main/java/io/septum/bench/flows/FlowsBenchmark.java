@@ -75,7 +75,7 @@ public final class FlowsBenchmark {
         Process service = null;
         Datapath datapath = null;
         FlowExporter exporter = null;
-        try (Connection nats = Nats.connect(NATS_URL)) {
+        try (Connection nats = Nats.connect(Repo.natsAdmin(NATS_URL))) {
             writeCluster(nats);
             service = startFlowService();
             awaitReady();
@@ -184,7 +184,7 @@ public final class FlowsBenchmark {
         Files.createDirectories(logFile.getParent());
         log.println("starting flow-service on 127.0.0.1:" + FLOWS_PORT + " (log " + logFile + ")");
         return new ProcessBuilder(Repo.java(), "-XX:+UseSerialGC", "-Xmx512m", "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=" + FLOWS_PORT, "-Dseptum.nats.url=" + NATS_URL,
+                "-Dquarkus.http.port=" + FLOWS_PORT, "-Dseptum.nats.url=" + NATS_URL, "-Dseptum.nats.credentials-dir=" + Repo.natsCredentials(),
                 "-Dmp.jwt.verify.publickey.location=" + LocalAuth.in(Repo.runDirectory()).ensure().publicKey(), "-jar", jar.toString())
                 .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
     }
