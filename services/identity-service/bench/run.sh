@@ -4,6 +4,8 @@
 # The service: the built jar on 127.0.0.1:${SEPTUM_IDENTITY_BENCH_PORT:-38081}, database septum_identity_bench (emptied
 # at start), NATS on ${SEPTUM_IDENTITY_BENCH_NATS_PORT:-4225} (started here with its own data unless one listens
 # there already), with the same JVM options as infra/services.sh unless BENCH_SERVICE_JAVA_OPTS says otherwise.
+# SEPTUM_BENCH_NO_BUILD=1 skips the build and runs what is built (to measure two builds in the same conditions, one
+# kept aside: BENCH_SERVICE_APP=<a copy of target/quarkus-app>).
 # Progress goes to stderr; the benchmark's last line on stdout is its one line of JSON (see BENCHMARKS.md).
 set -euo pipefail
 source "$(dirname "$0")/../../../infra/lib.sh"
@@ -34,10 +36,13 @@ service_opts=${BENCH_SERVICE_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m}
 work="$SEPTUM_RUN/identity-bench"
 mkdir -p "$work"
 
-say "building identity-service and its benchmark clients" >&2
-./mvnw -B -q -pl services/identity-service -am install -DskipTests >&2
-./mvnw -B -q -pl services/identity-service test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$work/classpath" -Dmdep.includeScope=test >&2
+app=${BENCH_SERVICE_APP:-services/identity-service/target/quarkus-app}
+if [[ ${SEPTUM_BENCH_NO_BUILD:-} != 1 || ! -f $work/classpath ]]; then
+  say "building identity-service and its benchmark clients" >&2
+  ./mvnw -B -q -pl services/identity-service -am install -DskipTests >&2
+  ./mvnw -B -q -pl services/identity-service test-compile dependency:build-classpath \
+    -Dmdep.outputFile="$work/classpath" -Dmdep.includeScope=test >&2
+fi
 infra/postgres.sh start >&2
 infra/auth.sh >&2 # the service verifies the benchmark clients' admin token with this installation's key
 
@@ -70,7 +75,7 @@ say "starting identity-service on 127.0.0.1:$port (database septum_identity_benc
   -Dseptum.nats.url="nats://127.0.0.1:$nats_port" -Dseptum.nats.credentials-dir="$SEPTUM_RUN/auth/nats" \
   -Dmp.jwt.verify.publickey.location="$SEPTUM_RUN/auth/signing-key.pub.pem" \
   "${service_properties[@]}" ${BENCH_SERVICE_PROPERTIES:-} \
-  -jar services/identity-service/target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
+  -jar "$app/quarkus-run.jar" >"$work/service.log" 2>&1 &
 service=$!
 pids+=($service)
 for ((i = 0; i < 600; i++)); do

@@ -1,18 +1,16 @@
 package io.septum.identity.allocation;
 
+import io.septum.identity.distribution.BatchQueue;
 import io.septum.identity.distribution.BucketTransactions;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Answers POST /v1/identities in shared transactions: requests that arrive while {@code max-in-flight} allocation
@@ -31,47 +29,18 @@ public class AllocationBatcher {
     private final IdentityAllocator allocator;
     private final BucketTransactions transactions;
     private final KnownIdentities known;
-    private final int maxBatch;
-    private final int maxInFlight;
-    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final BatchQueue<Pending> queue;
 
     public AllocationBatcher(IdentityAllocator allocator, BucketTransactions transactions, KnownIdentities known, IdentityConfig config) {
         this.allocator = allocator;
         this.transactions = transactions;
         this.known = known;
-        this.maxBatch = config.allocation().maxBatch();
-        this.maxInFlight = config.allocation().maxInFlight();
+        this.queue = new BatchQueue<>(config.allocation().maxBatch(), config.allocation().maxInFlight(), this::run);
     }
 
     /** The identity of identity-relevant labels that name no reserved identity, allocated when new. */
     public Uni<Allocation> allocate(IdentityLabels relevant) {
-        return Uni.createFrom().emitter(emitter -> {
-            queue.add(new Pending(relevant, emitter));
-            drain();
-        });
-    }
-
-    /** Starts transactions for what waits, while fewer than max-in-flight run. Called after every enqueue and every end. */
-    private void drain() {
-        while (!queue.isEmpty()) {
-            int running = inFlight.get();
-            if (running >= maxInFlight) {
-                return; // the end of a running transaction drains again
-            }
-            if (!inFlight.compareAndSet(running, running + 1)) {
-                continue;
-            }
-            List<Pending> batch = new ArrayList<>();
-            for (Pending next; batch.size() < maxBatch && (next = queue.poll()) != null; ) {
-                batch.add(next);
-            }
-            if (batch.isEmpty()) {
-                inFlight.decrementAndGet();
-            } else {
-                run(batch);
-            }
-        }
+        return Uni.createFrom().emitter(emitter -> queue.add(new Pending(relevant, emitter)));
     }
 
     private void run(List<Pending> batch) {
@@ -80,7 +49,7 @@ public class AllocationBatcher {
         batch.forEach(p -> sets.putIfAbsent(p.labels.canonical(), p.labels));
         transactions.run((connection, changes) -> allocator.allocate(connection, sets.values(), false, changes))
                 .subscribe().with(allocations -> {
-                    ended();
+                    queue.ended();
                     Set<String> createdAnswered = new HashSet<>();
                     for (Pending p : batch) {
                         String canonical = p.labels.canonical();
@@ -91,13 +60,8 @@ public class AllocationBatcher {
                         p.emitter.complete(new Allocation(allocation.identity(), created));
                     }
                 }, failure -> {
-                    ended();
+                    queue.ended();
                     batch.forEach(p -> p.emitter.fail(failure));
                 });
-    }
-
-    private void ended() {
-        inFlight.decrementAndGet();
-        drain();
     }
 }

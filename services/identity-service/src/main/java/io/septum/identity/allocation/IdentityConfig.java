@@ -18,6 +18,8 @@ public interface IdentityConfig {
 
     AllocationConfig allocation();
 
+    EndpointWritesConfig endpoints();
+
     LeaseConfig lease();
 
     CollectionConfig gc();
@@ -35,6 +37,17 @@ public interface IdentityConfig {
         /** How long a set this replica allocated is answered from memory; 0 switches the memory off. */
         @WithDefault("10s")
         Duration cacheTtl();
+    }
+
+    /** How endpoint registrations and deletions are written: concurrent ones share transactions. */
+    interface EndpointWritesConfig {
+        /** At most this many endpoint writes in one transaction. */
+        @WithDefault("256")
+        int maxBatch();
+
+        /** At most this many shared endpoint transactions at once (each holds one database connection). */
+        @WithDefault("2")
+        int maxInFlight();
     }
 
     interface LeaseConfig {

@@ -48,6 +48,12 @@ public final class BucketChanges {
         return this;
     }
 
+    /** Adds the changes of another list after these (a write of a shared transaction, once it succeeded). */
+    public BucketChanges addAll(BucketChanges other) {
+        changes.addAll(other.changes);
+        return this;
+    }
+
     public List<Change> list() {
         return List.copyOf(changes);
     }

@@ -8,6 +8,8 @@ import io.septum.identity.allocation.IdentityLabels;
 import io.septum.identity.api.ApiException;
 import io.septum.identity.distribution.BucketChanges;
 import io.septum.identity.distribution.BucketTransactions;
+import io.septum.identity.distribution.SharedTransactions;
+import io.septum.identity.distribution.SharedTransactions.Answer;
 import io.septum.identity.namespaces.KnownNamespaces;
 import io.septum.identity.namespaces.LabelsColumn;
 import io.septum.identity.namespaces.NamespaceMembers;
@@ -59,14 +61,16 @@ public class EndpointRegistry implements NamespaceMembers {
 
     private final IdentityAllocator allocator;
     private final BucketTransactions transactions;
+    private final SharedTransactions shared;
     private final KnownNamespaces namespaces;
     private final Pool pool;
     private final double leaseSeconds;
 
-    public EndpointRegistry(IdentityAllocator allocator, BucketTransactions transactions, KnownNamespaces namespaces, Pool pool,
-                            IdentityConfig config) {
+    public EndpointRegistry(IdentityAllocator allocator, BucketTransactions transactions, SharedTransactions shared,
+                            KnownNamespaces namespaces, Pool pool, IdentityConfig config) {
         this.allocator = allocator;
         this.transactions = transactions;
+        this.shared = shared;
         this.namespaces = namespaces;
         this.pool = pool;
         this.leaseSeconds = config.lease().duration().toMillis() / 1000.0;
@@ -95,8 +99,10 @@ public class EndpointRegistry implements NamespaceMembers {
                     .addValue(namespaceLabels == null ? null : LabelsColumn.write(namespaceLabels))
                     .addString(relevant == null ? null : relevant.canonical())
                     .addDouble(leaseSeconds);
-            return transactions.run((connection, changes) -> connection.preparedQuery(PUT).execute(arguments)
-                    .map(rows -> stored(rows.iterator().next(), namespace, pod, spec, relevant, namedPorts, changes)));
+            // shared transactions take writes in the order of the identity they lock (see SharedTransactions)
+            return shared.run(relevant == null ? "" : relevant.canonical(), (connection, changes) -> connection.preparedQuery(PUT).execute(arguments)
+                    .map(rows -> Answer.of(() -> stored(rows.iterator().next(), namespace, pod, spec, relevant, namedPorts, changes),
+                            e -> e instanceof ApiException || e instanceof NamespaceChanged)));
         }).onFailure(NamespaceChanged.class).recoverWithUni(failure -> {
             Map<String, String> current = failure.labels;
             namespaces.remember(namespace, current);
@@ -145,18 +151,18 @@ public class EndpointRegistry implements NamespaceMembers {
                 row.getOffsetDateTime("lease_expires_at").toInstant());
     }
 
-    /** Deletes the endpoint and its ipcache entry; its identity stays until collected. */
+    /** Deletes the endpoint and its ipcache entry (it locks no identity); its identity stays until collected. */
     public Uni<Void> delete(String namespace, String pod) {
-        return transactions.run((connection, changes) -> connection
+        return shared.run("", (connection, changes) -> connection
                 .preparedQuery("DELETE FROM endpoint WHERE namespace = $1 AND pod = $2 RETURNING ip")
                 .execute(Tuple.of(namespace, pod))
-                .map(rows -> {
+                .map(rows -> Answer.<Void>of(() -> {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("endpoint " + namespace + "/" + pod + " does not exist");
                     }
                     changes.deleteIpcache(prefix(rows.iterator().next().getString("ip")));
                     return null;
-                }));
+                }, ApiException.class::isInstance)));
     }
 
     /**

@@ -3,8 +3,11 @@ package io.septum.identity.auth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.septum.auth.rest.VerifiedTokens;
 import io.septum.auth.testing.AccessTable;
+import io.septum.auth.testing.TestTokens;
 import io.septum.identity.testing.ServiceTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -23,6 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IdentityAccessTest extends ServiceTest {
 
     private static final String JSON = "application/json";
+
+    @Inject
+    VerifiedTokens verifiedTokens;
 
     /** Columns: admin, policy-editor of ns-a, viewer, enforcer of node-1. */
     static AccessTable table(long identity) {
@@ -72,6 +78,21 @@ class IdentityAccessTest extends ServiceTest {
             assertThat(AccessTable.json(response.asString()).path("message").asText()).contains("bearer token is not valid");
             assertThat(stored()).as(token.getKey()).isEqualTo(before);
         }
+    }
+
+    @Test
+    void aTokenIsVerifiedOnceAndAnAlteredCopyOfItIsRefused() {
+        String token = TestTokens.admin();
+        long before = verifiedTokens.verifications();
+        for (int i = 0; i < 3; i++) {
+            assertThat(AccessTable.send("GET", "/v1/identities/reserved", null, null, Optional.of(token)).statusCode()).isEqualTo(200);
+        }
+        assertThat(verifiedTokens.verifications()).as("verifications of one token sent three times").isEqualTo(before + 1);
+
+        String[] parts = token.split("\\.");
+        String signedByAnother = AccessTable.invalidTokens().get("signed by another key").split("\\.")[2];
+        Response altered = AccessTable.send("GET", "/v1/identities/reserved", null, null, Optional.of(parts[0] + "." + parts[1] + "." + signedByAnother));
+        assertThat(altered.statusCode()).as(altered.asString()).isEqualTo(401);
     }
 
     /** Namespaces ns-a (p1 on node-1, p2 on node-2) and spare (empty); returns p1's identity. */

@@ -1,19 +1,33 @@
 package io.septum.identity.endpoints;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.septum.auth.testing.TestTokens;
+import io.septum.identity.distribution.SharedTransactions;
 import io.septum.identity.testing.KvProbe;
 import io.septum.identity.testing.ServiceTest;
 import io.septum.model.kv.Buckets;
 import io.septum.model.kv.IdentityRecord;
 import io.septum.model.kv.IpcacheRecord;
 import io.septum.model.kv.NamedPort;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,6 +45,14 @@ import static org.hamcrest.Matchers.not;
 
 @QuarkusTest
 class EndpointTest extends ServiceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestHTTPResource("/v1/endpoints")
+    URI endpointsUrl;
+
+    @Inject
+    SharedTransactions shared;
 
     @BeforeEach
     void setUp() {
@@ -139,6 +161,61 @@ class EndpointTest extends ServiceTest {
         List<String> holders = given().get("/v1/endpoints").then().statusCode(200).extract().path("items.pod");
         assertThat(holders).hasSize(1);
         assertThat(kv.get(Buckets.IPCACHE, "10.244.9.9_32", IpcacheRecord.class).pod()).isEqualTo(holders.getFirst());
+    }
+
+    /**
+     * Many registrations and deletions at once share transactions; each still gets its own answer (a missing
+     * namespace or an unknown endpoint fails only that call), and every committed one is in the ipcache.
+     */
+    @Test
+    void concurrentWritesShareTransactionsAndEachKeepsItsOwnAnswer() throws Exception {
+        long sharedBefore = shared.sharedWrites();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String token = TestTokens.admin();
+        int pods = 120;
+        List<CompletableFuture<HttpResponse<String>>> puts = new ArrayList<>();
+        for (int i = 0; i < pods; i++) {
+            String namespace = i % 10 == 9 ? "nowhere" : "shop";
+            String body = "{\"node\":\"node-0\",\"ip\":\"10.244.3." + i + "\",\"labels\":{\"app\":\"burst-" + (i % 7) + "\"}}";
+            puts.add(http.sendAsync(request(namespace + "/p" + i, token).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        Map<String, Set<Integer>> identityByApp = new HashMap<>();
+        for (int i = 0; i < pods; i++) {
+            HttpResponse<String> response = puts.get(i).get();
+            if (i % 10 == 9) {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+                continue;
+            }
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode endpoint = JSON.readTree(response.body());
+            int identity = endpoint.path("identity").path("id").intValue();
+            identityByApp.computeIfAbsent("burst-" + (i % 7), a -> new HashSet<>()).add(identity);
+            IpcacheRecord entry = kv.get(Buckets.IPCACHE, "10.244.3." + i + "_32", IpcacheRecord.class);
+            assertThat(entry.pod()).isEqualTo("p" + i);
+            assertThat(entry.identity()).isEqualTo(identity);
+            assertThat(kv.get(Buckets.IDENTITIES, Integer.toString(identity), IdentityRecord.class).id()).isEqualTo(identity);
+        }
+        assertThat(identityByApp).hasSize(7).allSatisfy((app, ids) -> assertThat(ids).as(app).hasSize(1));
+        assertThat(state.count("select count(*) from endpoint")).isEqualTo(pods - pods / 10);
+
+        List<CompletableFuture<HttpResponse<String>>> deletes = new ArrayList<>();
+        for (int i = 0; i < pods; i++) {
+            deletes.add(http.sendAsync(request("shop/p" + i, token).DELETE().build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < pods; i++) {
+            HttpResponse<String> response = deletes.get(i).get();
+            assertThat(response.statusCode()).as("delete p" + i + ": " + response.body()).isEqualTo(i % 10 == 9 ? 404 : 204);
+        }
+        assertThat(kv.keys(Buckets.IPCACHE)).isEmpty();
+        assertThat(state.count("select count(*) from endpoint")).isZero();
+        assertThat(shared.sharedWrites() - sharedBefore).as("writes committed in shared transactions").isPositive();
+    }
+
+    private HttpRequest.Builder request(String endpoint, String token) {
+        return HttpRequest.newBuilder(endpointsUrl.resolve("/v1/endpoints/" + endpoint))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json");
     }
 
     @Test

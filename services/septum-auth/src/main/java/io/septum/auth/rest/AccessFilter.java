@@ -58,7 +58,8 @@ public class AccessFilter {
     public Uni<Response> authorize(ContainerRequestContext request, ResourceInfo resource) {
         Method method = resource.getResourceMethod();
         String operation = method.getName();
-        String object = request.getMethod() + " /" + request.getUriInfo().getPath().replaceFirst("^/", "");
+        String path = request.getUriInfo().getPath();
+        String object = request.getMethod() + (path.startsWith("/") ? " " : " /") + path;
         request.setProperty(OPERATION, operation + " " + object);
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -182,8 +183,11 @@ public class AccessFilter {
         Set<String> namespaces = Set.of();
         Optional<String> node = Optional.empty();
         if (identity.getPrincipal() instanceof JsonWebToken jwt) {
-            namespaces = strings(jwt.getClaim(namespacesClaim));
-            node = strings(jwt.getClaim(nodeClaim)).stream().findFirst();
+            // smallrye-jwt looks a claim name up among the standard ones first, and throws (and catches) for any
+            // other name: asked only for the claims the token has, so that an admin token costs no exception
+            Set<String> claims = jwt.getClaimNames();
+            namespaces = claims.contains(namespacesClaim) ? strings(jwt.getClaim(namespacesClaim)) : Set.of();
+            node = claims.contains(nodeClaim) ? strings(jwt.getClaim(nodeClaim)).stream().findFirst() : Optional.empty();
         }
         return new Caller(identity.getPrincipal().getName(), roles, namespaces, node);
     }
