@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One trace per policy change, across processes: a NetworkPolicy applied through policy-service's REST API
  * (a policy-service of this test's own, tracing on) reaches the lab's enforcer (tracing on) through the NATS
  * bucket, and both export to a real Zipkin v2 endpoint. The trace must hold policy-service's "policy apply",
- * its bucket publish, and the enforcer's receive, compute and map write, linked parent to child.
+ * its bucket publish, and the enforcer's receive, compute and map write, linked parent to child. (Zipkin's
+ * encoding lower-cases span names; those compared here are lower-case already.)
  */
 @Tag("privileged")
 @ExtendWith(SharedControlPlane.class)
@@ -89,8 +90,9 @@ class PolicyTracePrivilegedTest {
 
         assertThat(apply.path("localEndpoint").path("serviceName").asText()).isEqualTo("policy-service");
         JsonNode distribute = child(trace, apply, "policy distribute");
-        JsonNode publish = child(trace, distribute, "publish $KV.policies.networkpolicy.default.traced-backend");
+        JsonNode publish = child(trace, distribute, "policy publish");
         assertThat(publish.path("kind").asText()).isEqualTo("PRODUCER");
+        assertThat(publish.path("tags").path("messaging.destination.name").asText()).isEqualTo("$KV.policies.networkpolicy.default.traced-backend");
         child(trace, apply, "policy store");
 
         JsonNode receive = child(trace, publish, "enforcer receive");

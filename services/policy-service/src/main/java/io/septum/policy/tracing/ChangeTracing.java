@@ -64,7 +64,7 @@ public class ChangeTracing {
         if (!Span.fromContext(parent).getSpanContext().isValid()) {
             return Span.getInvalid();
         }
-        Span span = tracer.spanBuilder("publish " + subject).setParent(parent).setSpanKind(SpanKind.PRODUCER)
+        Span span = tracer.spanBuilder("policy publish").setParent(parent).setSpanKind(SpanKind.PRODUCER)
                 .setAttribute("messaging.system", "nats")
                 .setAttribute("messaging.destination.name", subject)
                 .startSpan();
