@@ -45,11 +45,14 @@ class PolicyTracePrivilegedTest {
 
     private static ZipkinReceiver zipkin;
     private static ControlPlane traced;
+    /** Set once this class has started on the lab: a failed start leaves the lab (maybe another run's) alone. */
+    private static boolean labTouched;
 
     @BeforeAll
     static void start() throws Exception {
         zipkin = new ZipkinReceiver();
         traced = ControlPlane.tracedPolicyService(PORT, "septum_policy_trace_it", zipkin.endpoint());
+        labTouched = true;
         SeptumCommand.run("lab", "down");
         SeptumCommand.ok("policy", "delete", "--all");
         SeptumCommand.okWith(Map.of("SEPTUM_ZIPKIN_ENDPOINT", zipkin.endpoint()), "lab", "up", "-f", "infra/lab/demo.yaml");
@@ -62,7 +65,9 @@ class PolicyTracePrivilegedTest {
             if (traced != null) {
                 send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/v1/policies/default/traced-backend")).DELETE());
             }
-            SeptumCommand.run("lab", "down");
+            if (labTouched) {
+                SeptumCommand.run("lab", "down");
+            }
         } finally {
             if (traced != null) {
                 traced.close();
