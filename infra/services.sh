@@ -7,6 +7,7 @@
 # SEPTUM_ZIPKIN=on: also starts Zipkin (infra/zipkin.sh) and has the services trace to it; tracing is off otherwise.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+close_inherited_fds
 
 services=(identity-service policy-service flow-service)
 port_of() {
@@ -32,7 +33,7 @@ start_one() {
     tracing=(-Dquarkus.otel.sdk.disabled=false -Dseptum.tracing.zipkin-endpoint="$zipkin")
   fi
   nohup setsid "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx512m -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
-    -Dseptum.nats.url="${SEPTUM_NATS_URL:-nats://127.0.0.1:4222}" "${tracing[@]}" \
+    -Dseptum.nats.url="${SEPTUM_NATS_URL:-nats://127.0.0.1:4222}" -Dseptum.nats.credentials-dir="$SEPTUM_RUN/auth/nats" "${tracing[@]}" \
     -Dmp.jwt.verify.publickey.location="$SEPTUM_RUN/auth/signing-key.pub.pem" -jar "$jar" >"$SEPTUM_LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
 }
