@@ -11,6 +11,7 @@ help:
 	@echo "make setup  - Debian packages, bpffs, NATS and PostgreSQL on loopback (idempotent)"
 	@echo "make build  - build everything (BPF objects, services, enforcer, CLI)"
 	@echo "make up     - start identity-service, policy-service and flow-service in the background"
+	@echo "              (SEPTUM_ZIPKIN=on make up: also Zipkin on :9411, and every policy change is traced to it)"
 	@echo "make down   - stop the lab, the services, NATS and PostgreSQL: nothing left running"
 	@echo "make bench-datapath        - packet rate/throughput: no program vs Septum vs iptables/ipset (~9 min; ARGS=--quick)"
 	@echo "make bench-policy-latency  - policy apply -> enforced on 3 nodes, p50/p99 of 100 changes (~11 min; ARGS=--quick)"
@@ -34,6 +35,7 @@ up: build
 down:
 	@if ls services/septum-cli/target/septum-cli-*.jar >/dev/null 2>&1; then ./septum lab down || true; fi
 	@infra/services.sh stop
+	@infra/zipkin.sh stop
 	@infra/nats.sh stop demo
 	@infra/nats.sh stop test
 	@infra/postgres.sh stop

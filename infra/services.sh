@@ -4,6 +4,7 @@
 # Every REST call needs a bearer token signed with $SEPTUM_RUN/auth/signing-key.pem (infra/auth.sh).
 # Addresses: identity-service 127.0.0.1:${SEPTUM_IDENTITY_PORT:-8081}, policy-service :${SEPTUM_POLICY_PORT:-8082},
 # flow-service :${SEPTUM_FLOW_PORT:-8084}.
+# SEPTUM_ZIPKIN=on: also starts Zipkin (infra/zipkin.sh) and has the services trace to it; tracing is off otherwise.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 close_inherited_fds
@@ -26,8 +27,13 @@ start_one() {
   [ -f "$jar" ] || die "$name is not built ($jar missing); run 'make build'"
   port_open 127.0.0.1 "$port" && die "port $port for $name is taken by another process; set SEPTUM_$(echo "${name%%-*}" | tr a-z A-Z)_PORT"
   say "starting $name on 127.0.0.1:$port"
+  local tracing=() zipkin
+  zipkin=$("$SEPTUM_ROOT/infra/zipkin.sh" endpoint)
+  if [ -n "$zipkin" ]; then
+    tracing=(-Dquarkus.otel.sdk.disabled=false -Dseptum.tracing.zipkin-endpoint="$zipkin")
+  fi
   nohup setsid "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx512m -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
-    -Dseptum.nats.url="${SEPTUM_NATS_URL:-nats://127.0.0.1:4222}" -Dseptum.nats.credentials-dir="$SEPTUM_RUN/auth/nats" \
+    -Dseptum.nats.url="${SEPTUM_NATS_URL:-nats://127.0.0.1:4222}" -Dseptum.nats.credentials-dir="$SEPTUM_RUN/auth/nats" "${tracing[@]}" \
     -Dmp.jwt.verify.publickey.location="$SEPTUM_RUN/auth/signing-key.pub.pem" -jar "$jar" >"$SEPTUM_LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
 }
@@ -47,6 +53,7 @@ case "${1:-status}" in
   start)
     JAVA_HOME=$(find_java25) || exit 1
     "$SEPTUM_ROOT/infra/auth.sh" # the key the services verify tokens with
+    if [ "${SEPTUM_ZIPKIN:-off}" = on ]; then "$SEPTUM_ROOT/infra/zipkin.sh" start; fi
     for s in "${services[@]}"; do start_one "$s"; done
     for s in "${services[@]}"; do wait_healthy "$s"; done
     ;;

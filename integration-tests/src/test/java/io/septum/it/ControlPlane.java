@@ -65,18 +65,40 @@ public final class ControlPlane implements AutoCloseable {
         return "http://127.0.0.1:" + FLOWS_PORT;
     }
 
+    /**
+     * A second policy-service of its own (port, database), tracing every policy change to {@code zipkinEndpoint};
+     * it shares the test NATS, so enforcers receive what it writes. Closing it stops it.
+     */
+    public static ControlPlane tracedPolicyService(int port, String database, String zipkinEndpoint) throws Exception {
+        ControlPlane plane = new ControlPlane();
+        try {
+            plane.startService("policy-service", port, database, "policy-service-traced",
+                    List.of("-Dquarkus.otel.sdk.disabled=false", "-Dseptum.tracing.zipkin-endpoint=" + zipkinEndpoint));
+            plane.awaitHealthy(port, "traced policy-service");
+        } catch (Exception e) {
+            plane.close();
+            throw e;
+        }
+        return plane;
+    }
+
     /** {@code database} null: the service has none (flow-service). */
     private void startService(String name, int port, String database) throws IOException {
+        startService(name, port, database, name, List.of());
+    }
+
+    /** {@code copy}: the folder name of its run copy and log; {@code options}: more system properties. */
+    private void startService(String name, int port, String database, String copy, List<String> options) throws IOException {
         Path built = Repo.root().resolve("services").resolve(name).resolve("target/quarkus-app");
         if (!Files.exists(built.resolve("quarkus-run.jar"))) {
             throw new IllegalStateException(name + " is not built: " + built.resolve("quarkus-run.jar"));
         }
         // Run a copy: Quarkus loads classes lazily from its jars, and a build replacing them during a long
         // test run would leave the service hanging on a class it can no longer read.
-        Path app = Repo.itRunDirectory().resolve("apps").resolve(name);
+        Path app = Repo.itRunDirectory().resolve("apps").resolve(copy);
         copyTree(built, app);
         Path jar = app.resolve("quarkus-run.jar");
-        Path log = Repo.itRunDirectory().resolve("logs").resolve(name + ".log");
+        Path log = Repo.itRunDirectory().resolve("logs").resolve(copy + ".log");
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>(List.of(Repo.java(), "-XX:+UseSerialGC", "-Xmx384m",
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dseptum.nats.url=" + NATS_URL,
@@ -87,6 +109,7 @@ public final class ControlPlane implements AutoCloseable {
                     "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
                     "-Dquarkus.flyway.clean-disabled=false", "-Dquarkus.flyway.clean-at-start=true"));
         }
+        command.addAll(options);
         command.addAll(List.of("-jar", jar.toString()));
         processes.add(new ProcessBuilder(command)
                 .redirectErrorStream(true)

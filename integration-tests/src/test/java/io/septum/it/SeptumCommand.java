@@ -42,12 +42,26 @@ public final class SeptumCommand {
         return run(false, args);
     }
 
+    /** Like {@link #ok} with more environment variables, e.g. for the processes {@code lab up} starts. */
+    public static String okWith(Map<String, String> extraEnvironment, String... args) throws IOException, InterruptedException {
+        Result result = run(true, extraEnvironment, args);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("septum " + String.join(" ", args) + " exited " + result.exitCode() + ":\n" + result.output());
+        }
+        return result.output();
+    }
+
     private static Result run(boolean logOutput, String... args) throws IOException, InterruptedException {
+        return run(logOutput, Map.of(), args);
+    }
+
+    private static Result run(boolean logOutput, Map<String, String> extraEnvironment, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Repo.root().resolve("septum").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(Repo.root().toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment());
+        builder.environment().putAll(extraEnvironment);
         long start = System.nanoTime();
         Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();

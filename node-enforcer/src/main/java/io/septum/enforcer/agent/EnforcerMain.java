@@ -20,6 +20,7 @@ import io.septum.enforcer.agent.leases.LeaseClient;
 import io.septum.enforcer.agent.leases.LeaseRenewer;
 import io.septum.enforcer.agent.leases.ReconcilerEndpoints;
 import io.septum.enforcer.agent.status.StatusPublisher;
+import io.septum.enforcer.agent.tracing.ChangeTracing;
 import io.septum.enforcer.datapath.Datapath;
 import io.septum.enforcer.datapath.DatapathConfig;
 import io.septum.enforcer.datapath.EventMode;
@@ -131,6 +132,11 @@ public final class EnforcerMain implements Callable<Integer> {
                     + "needs more keeps its previous policy and reports why (default: ${DEFAULT-VALUE}).")
     int policyEntriesPerEndpoint;
 
+    @Option(names = "--zipkin-endpoint", defaultValue = "${env:SEPTUM_ZIPKIN_ENDPOINT}",
+            description = "Zipkin v2 spans endpoint (e.g. http://127.0.0.1:9411/api/v2/spans): trace each policy change "
+                    + "(receive, compute, map write) in the trace policy-service started; none: no tracing.")
+    String zipkinEndpoint;
+
     @Option(names = "--status-interval", defaultValue = "2s", converter = DurationConverter.class, description = "Status heartbeat (default: ${DEFAULT-VALUE}).")
     Duration statusInterval;
 
@@ -177,20 +183,22 @@ public final class EnforcerMain implements Callable<Integer> {
             natsOptions.userInfo(natsUser, natsPassword());
         }
         Connection nats = Nats.connectReconnectOnConnect(natsOptions.build());
-        try (Datapath datapath = Datapath.open(new DatapathConfig(config.pinDirectory(), ringBufferBytes, policyMapEntries));
+        try (ChangeTracing tracing = zipkinEndpoint == null || zipkinEndpoint.isBlank() ? ChangeTracing.off()
+                : ChangeTracing.zipkin(zipkinEndpoint, nats, config.node());
+             Datapath datapath = Datapath.open(new DatapathConfig(config.pinDirectory(), ringBufferBytes, policyMapEntries));
              StatusPublisher status = new StatusPublisher(nats, config.node(), config.statusIntervalMillis());
              Reconciler reconciler = new Reconciler(datapath, config.nodeNetns(), config.allowFromHost(),
                      Math.min(policyEntriesPerEndpoint, datapath.policy().capacity()), nodeAddresses(), status::offer);
              FlowExporter flows = new FlowExporter(nats, config.node(), flowBatchEvents, flowBatchMillis, 256,
                      MonotonicClock.nanos(), datapath::eventLosses).start();
              FlowEventReader events = datapath.openEvents(flows);
-             ClusterWatch watch = new ClusterWatch(nats, reconciler::submit);
+             ClusterWatch watch = new ClusterWatch(nats, event -> reconciler.submit(event, tracing.received(event)));
              LocalApiServer api = localApi();
              LeaseRenewer leases = new LeaseRenewer(config.node(), new LeaseClient(config.identityUrl(), token),
                      new ReconcilerEndpoints(config.node(), reconciler, identityService))) {
             datapath.setEventMode(flowEvents);
             EndpointStore store = new EndpointStore(config.stateDirectory());
-            reconciler.start();
+            reconciler.withTracing(tracing).start();
             reconciler.adopt(store.loadAll()).get();
             status.start();
             new EnforcerApi(config.node(), reconciler, identityService, store, datapath)

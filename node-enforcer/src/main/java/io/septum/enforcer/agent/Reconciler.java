@@ -3,6 +3,8 @@ package io.septum.enforcer.agent;
 import io.septum.enforcer.agent.cluster.ClusterEvent;
 import io.septum.enforcer.agent.endpoints.EndpointView;
 import io.septum.enforcer.agent.endpoints.LocalEndpoint;
+import io.septum.enforcer.agent.tracing.ChangeTracing;
+import io.septum.enforcer.agent.tracing.PassTrace;
 import io.septum.enforcer.controlplane.cluster.ClusterChanges;
 import io.septum.enforcer.controlplane.cluster.ClusterState;
 import io.septum.enforcer.controlplane.mapstate.MapStateDiff;
@@ -96,6 +98,9 @@ public final class Reconciler implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private boolean dirty;
+    private ChangeTracing tracing = ChangeTracing.off();
+    /** Traced changes applied since the last full pass (reconciler thread). */
+    private final List<ChangeTracing.TracedChange> tracedChanges = new ArrayList<>();
 
     /** What the status report needs, taken on the reconciler thread after a pass. */
     public record Snapshot(BucketRevisions applied, boolean synced, int endpoints, int endpointsReady, List<String> problems) {
@@ -156,6 +161,20 @@ public final class Reconciler implements AutoCloseable {
 
     public void submit(ClusterEvent event) {
         tasks.add(() -> apply(event));
+    }
+
+    /** A bucket change that belongs to a trace: the pass that realizes it records its phases in that trace. */
+    public void submit(ClusterEvent event, Optional<ChangeTracing.TracedChange> traced) {
+        tasks.add(() -> {
+            apply(event);
+            traced.ifPresent(tracedChanges::add);
+        });
+    }
+
+    /** Records the phases of passes in the traces of the changes they realize; set before {@link #start()}. */
+    public Reconciler withTracing(ChangeTracing tracing) {
+        this.tracing = tracing;
+        return this;
     }
 
     /**
@@ -369,23 +388,51 @@ public final class Reconciler implements AutoCloseable {
         if (!adopted || !synced.containsAll(List.of(Buckets.IDENTITIES, Buckets.IPCACHE, Buckets.POLICIES))) {
             return;
         }
+        PassTrace trace = tracing.pass(tracedChanges);
+        tracedChanges.clear();
         syncIpcache();
-        ClusterChanges changes = cluster.drainChanges();
-        if (!changes.policies().isEmpty() || !cleanedStalePolicy) {
-            ruleRefs.reset(cluster.policies());
-        }
-        Map<Ipv4Prefix, Integer> desiredPrefixes = desiredPrefixes();
-
+        Map<Ipv4Prefix, Integer> desiredPrefixes;
         List<Plan> plans = new ArrayList<>();
-        int mapUsed = endpoints.values().stream().mapToInt(r -> r.realized.size()).sum();
-        for (EndpointRuntime runtime : endpoints.values()) {
-            Plan plan = plan(runtime, changes, mapUsed);
-            if (plan != null) {
-                plans.add(plan);
-                mapUsed += (int) plan.diff().puts().keySet().stream().filter(k -> !runtime.realized.containsKey(k)).count();
+        try (PassTrace.Phase compute = trace.phase("enforcer compute")) {
+            ClusterChanges changes = cluster.drainChanges();
+            if (!changes.policies().isEmpty() || !cleanedStalePolicy) {
+                ruleRefs.reset(cluster.policies());
             }
+            desiredPrefixes = desiredPrefixes();
+
+            int mapUsed = endpoints.values().stream().mapToInt(r -> r.realized.size()).sum();
+            for (EndpointRuntime runtime : endpoints.values()) {
+                Plan plan = plan(runtime, changes, mapUsed);
+                if (plan != null) {
+                    plans.add(plan);
+                    mapUsed += (int) plan.diff().puts().keySet().stream().filter(k -> !runtime.realized.containsKey(k)).count();
+                }
+            }
+            compute.attribute("septum.endpoints.changed", plans.size());
         }
 
+        PassTrace.Phase write = trace.phase("enforcer map write")
+                .attribute("septum.policy.puts", plans.stream().mapToLong(p -> p.diff().puts().size()).sum())
+                .attribute("septum.policy.deletes", plans.stream().mapToLong(p -> p.diff().deletes().size()).sum());
+        try {
+            writePlans(plans, desiredPrefixes);
+        } catch (RuntimeException e) {
+            write.failed(e);
+            throw e;
+        } finally {
+            write.close();
+        }
+        if (!cleanedStalePolicy) {
+            cluster.cidrIdentities().forgetRestored();
+        }
+        removeUnknownEndpoints();
+        applied = new BucketRevisions(seen.getOrDefault(Buckets.POLICIES, 0L),
+                seen.getOrDefault(Buckets.IDENTITIES, 0L), seen.getOrDefault(Buckets.IPCACHE, 0L));
+        onApplied.accept(takeSnapshot());
+    }
+
+    /** The writes of a pass, in the order the class comment gives. */
+    private void writePlans(List<Plan> plans, Map<Ipv4Prefix, Integer> desiredPrefixes) {
         List<Plan> written = new ArrayList<>();
         for (Plan plan : plans) {
             if (writePuts(plan)) {
@@ -406,13 +453,6 @@ public final class Reconciler implements AutoCloseable {
             plan.runtime().flags = flags;
             finishEndpoint(plan.runtime(), narrows);
         }
-        if (!cleanedStalePolicy) {
-            cluster.cidrIdentities().forgetRestored();
-        }
-        removeUnknownEndpoints();
-        applied = new BucketRevisions(seen.getOrDefault(Buckets.POLICIES, 0L),
-                seen.getOrDefault(Buckets.IDENTITIES, 0L), seen.getOrDefault(Buckets.IPCACHE, 0L));
-        onApplied.accept(takeSnapshot());
     }
 
     private void syncIpcache() {

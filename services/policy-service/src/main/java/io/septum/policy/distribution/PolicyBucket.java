@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
+import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
@@ -12,12 +13,18 @@ import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueWatchOption;
 import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.api.StorageType;
+import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import io.nats.client.impl.NatsMessage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.septum.model.kv.Buckets;
 import io.septum.model.kv.PolicyRecord;
 import io.septum.model.policy.PolicyRef;
 import io.septum.policy.nats.NatsCalls;
 import io.septum.policy.nats.ServiceConnection;
+import io.septum.policy.tracing.ChangeTracing;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,6 +52,12 @@ public class PolicyBucket {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    ChangeTracing tracing;
+
+    /** The header that marks a bucket entry as a delete (jnats' KeyValue.delete writes the same). */
+    private static final String KV_OPERATION = "KV-Operation";
+
     /** Creates the bucket when it does not exist: one value per key (history 1), file storage. */
     public Uni<Void> createIfMissing() {
         return NatsCalls.offload(() -> {
@@ -66,18 +79,46 @@ public class PolicyBucket {
     }
 
     public Uni<Void> put(List<PolicyRecord> records) {
-        return each(records, (kv, record) -> kv.put(key(record), mapper.writeValueAsBytes(record)));
+        return put(records, Context.root());
+    }
+
+    /**
+     * Puts the records, each entry carrying the W3C trace context of its publish under {@code trace} (none
+     * when {@code trace} is not recorded). {@code KeyValue.put} cannot send headers, so this publishes what it
+     * would, on the bucket's subject, with the headers added; enforcers read them from the stored message.
+     */
+    public Uni<Void> put(List<PolicyRecord> records, Context trace) {
+        return each(records, (js, record) -> write(js, key(record), mapper.writeValueAsBytes(record), new Headers(), trace));
     }
 
     /** Deletes the keys; a watcher sees a delete for each. */
     public Uni<Void> delete(List<String> keys) {
-        return each(keys, KeyValue::delete);
+        return delete(keys, Context.root());
+    }
+
+    /** Deletes the keys as {@code KeyValue.delete} does (a marker with the KV-Operation header), traced like {@link #put}. */
+    public Uni<Void> delete(List<String> keys, Context trace) {
+        return each(keys, (js, key) -> write(js, key, null, new Headers().put(KV_OPERATION, "DEL"), trace));
+    }
+
+    private void write(JetStream js, String key, byte[] value, Headers headers, Context trace) throws Exception {
+        String subject = "$KV." + Buckets.POLICIES + "." + key;
+        Span span = tracing.publish(trace, subject, headers);
+        try {
+            js.publish(NatsMessage.builder().subject(subject).headers(headers).data(value).build());
+        } catch (Exception e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, "publish " + subject + ": " + e.getMessage());
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     /** One bucket operation on one item; jnats operations throw checked exceptions. */
     @FunctionalInterface
     private interface Operation<T> {
-        void apply(KeyValue kv, T item) throws Exception;
+        void apply(JetStream js, T item) throws Exception;
     }
 
     /** Applies the operation to each item in order, off the event loop; done when NATS acknowledged the last. */
@@ -86,9 +127,9 @@ public class PolicyBucket {
             return Uni.createFrom().voidItem();
         }
         return NatsCalls.offload(() -> {
-            KeyValue kv = keyValue();
+            JetStream js = connection.jetStream();
             for (T item : items) {
-                operation.apply(kv, item);
+                operation.apply(js, item);
             }
             return null;
         });

@@ -1,5 +1,6 @@
 package io.septum.policy.distribution;
 
+import io.opentelemetry.api.trace.Span;
 import io.septum.model.policy.PolicyRef;
 import io.septum.policy.status.BucketTargets;
 import io.septum.policy.store.ApplyOutcome;
@@ -7,11 +8,15 @@ import io.septum.policy.store.ApplyRequest;
 import io.septum.policy.store.DeleteOutcome;
 import io.septum.policy.store.PolicyRepository;
 import io.septum.policy.store.PolicySelection;
+import io.septum.policy.tracing.ChangeTracing;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
@@ -39,20 +44,53 @@ public class PolicyWriter {
     @Inject
     BucketTargets targets;
 
+    @Inject
+    ChangeTracing tracing;
+
     private static final Logger LOG = Logger.getLogger(PolicyWriter.class);
 
-    /** A dry run, or an apply that changes nothing, touches neither the bucket nor the revisions. */
+    /**
+     * A dry run, or an apply that changes nothing, touches neither the bucket nor the revisions. Traced as
+     * "policy apply" (under the request's span) with "policy store" (the transaction) and "policy distribute"
+     * (the bucket writes, whose entries carry the trace on to the enforcers).
+     */
     public Uni<ApplyOutcome> apply(ApplyRequest request) {
-        return sequencer.run(() -> repository.apply(request).call(outcome -> !outcome.changed() || outcome.dryRun()
-                ? Uni.createFrom().voidItem()
-                : distributed(outcome.revision(), bucket.put(outcome.written())
-                        .chain(() -> bucket.delete(outcome.pruned().stream().map(PolicyRef::key).toList())))));
+        return tracing.span("policy apply", io.opentelemetry.context.Context.current(), trace -> sequencer.run(() -> tracing.span("policy store", trace,
+                        store -> repository.apply(request))
+                .call(outcome -> {
+                    describe(trace, outcome.revision(), outcome.results().stream().map(ApplyOutcome.ObjectResult::ref).toList());
+                    return !outcome.changed() || outcome.dryRun()
+                            ? Uni.createFrom().voidItem()
+                            : distributed(outcome.revision(), tracing.span("policy distribute", trace, publish -> bucket.put(outcome.written(), publish)
+                                    .chain(() -> bucket.delete(outcome.pruned().stream().map(PolicyRef::key).toList(), publish))));
+                })));
     }
 
     public Uni<DeleteOutcome> delete(PolicySelection selection, String actor) {
-        return sequencer.run(() -> repository.delete(selection, actor)
-                .call(outcome -> outcome.deleted().isEmpty() ? Uni.createFrom().voidItem()
-                        : distributed(outcome.revision(), bucket.delete(outcome.deleted().stream().map(PolicyRef::key).toList()))));
+        return tracing.span("policy delete", io.opentelemetry.context.Context.current(), trace -> sequencer.run(() -> tracing.span("policy store", trace,
+                        store -> repository.delete(selection, actor))
+                .call(outcome -> {
+                    describe(trace, outcome.revision(), outcome.deleted());
+                    return outcome.deleted().isEmpty() ? Uni.createFrom().voidItem()
+                            : distributed(outcome.revision(), tracing.span("policy distribute", trace,
+                                    publish -> bucket.delete(outcome.deleted().stream().map(PolicyRef::key).toList(), publish)));
+                })));
+    }
+
+    /** The revision and the policies on the change's span, so a trace can be found by either (and logged with its id). */
+    private static void describe(io.opentelemetry.context.Context trace, long revision, List<PolicyRef> policies) {
+        Span span = Span.fromContext(trace);
+        if (!span.getSpanContext().isValid()) {
+            return;
+        }
+        String names = policies.stream().map(PolicyWriter::name).collect(Collectors.joining(","));
+        span.setAttribute(ChangeTracing.REVISION, revision);
+        span.setAttribute(ChangeTracing.POLICY, names);
+        LOG.infof("revision %d (%s): trace %s", revision, names, span.getSpanContext().getTraceId());
+    }
+
+    private static String name(PolicyRef ref) {
+        return ref.namespace().isEmpty() ? ref.name() : ref.namespace() + "/" + ref.name();
     }
 
     /**
