@@ -6,6 +6,7 @@
 # the project's Maven wrapper into $SEPTUM_RUN/zipkin. Started by `SEPTUM_ZIPKIN=on make up` (infra/services.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+close_inherited_fds
 
 port=${SEPTUM_ZIPKIN_PORT:-9411}
 version=${SEPTUM_ZIPKIN_VERSION:-3.5.1}
