@@ -15,7 +15,7 @@ import io.septum.enforcer.controlplane.resolve.PolicyBudget;
 import io.septum.enforcer.controlplane.resolve.PolicyInputs;
 import io.septum.enforcer.controlplane.resolve.Resolution;
 import io.septum.enforcer.datapath.BpfException;
-import io.septum.enforcer.datapath.Datapath;
+import io.septum.enforcer.datapath.EnforcementMaps;
 import io.septum.enforcer.datapath.EndpointInfo;
 import io.septum.enforcer.datapath.IpcacheValue;
 import io.septum.enforcer.datapath.Ipv4Prefix;
@@ -69,7 +69,7 @@ public final class Reconciler implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
 
-    private final Datapath datapath;
+    private final EnforcementMaps datapath;
     private final String nodeNetns;
     private final EndpointPolicyResolver resolver;
     private final PolicyBudget budget;
@@ -126,7 +126,7 @@ public final class Reconciler implements AutoCloseable {
      * @param policyEntriesPerEndpoint the most policy map entries one endpoint may use; at most the policy
      *                                 map's capacity (as pinned)
      */
-    public Reconciler(Datapath datapath, String nodeNetns, boolean allowFromHost, int policyEntriesPerEndpoint,
+    public Reconciler(EnforcementMaps datapath, String nodeNetns, boolean allowFromHost, int policyEntriesPerEndpoint,
             Consumer<Snapshot> onApplied) {
         this(datapath, nodeNetns, allowFromHost, policyEntriesPerEndpoint, Map.of(), onApplied);
     }
@@ -136,7 +136,7 @@ public final class Reconciler implements AutoCloseable {
      *                      {@code host}, the others' {@code remote-node}, as Cilium's ipcache does; written to the
      *                      ipcache beside the cluster's entries (an endpoint's entry wins on the same prefix)
      */
-    public Reconciler(Datapath datapath, String nodeNetns, boolean allowFromHost, int policyEntriesPerEndpoint,
+    public Reconciler(EnforcementMaps datapath, String nodeNetns, boolean allowFromHost, int policyEntriesPerEndpoint,
             Map<Ipv4Prefix, Integer> nodeAddresses, Consumer<Snapshot> onApplied) {
         this.nodeAddresses = Map.copyOf(nodeAddresses);
         this.datapath = datapath;
