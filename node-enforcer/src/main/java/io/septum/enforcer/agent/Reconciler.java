@@ -378,8 +378,10 @@ public final class Reconciler implements AutoCloseable {
 
         List<Plan> plans = new ArrayList<>();
         int mapUsed = endpoints.values().stream().mapToInt(r -> r.realized.size()).sum();
+        // Nothing changes the cluster state until the plans are made: endpoints selected alike share one resolution.
+        EndpointPolicyResolver.Batch resolutions = resolver.batch(cluster, ruleRefs);
         for (EndpointRuntime runtime : endpoints.values()) {
-            Plan plan = plan(runtime, changes, mapUsed);
+            Plan plan = plan(runtime, changes, mapUsed, resolutions);
             if (plan != null) {
                 plans.add(plan);
                 mapUsed += (int) plan.diff().puts().keySet().stream().filter(k -> !runtime.realized.containsKey(k)).count();
@@ -476,7 +478,7 @@ public final class Reconciler implements AutoCloseable {
     }
 
     /** The endpoint's policy change, or null when it has none to make (or may not make it: see its problem). */
-    private Plan plan(EndpointRuntime runtime, ClusterChanges changes, int mapUsed) {
+    private Plan plan(EndpointRuntime runtime, ClusterChanges changes, int mapUsed, EndpointPolicyResolver.Batch resolutions) {
         if (runtime.ifindex == 0) {
             return null;
         }
@@ -496,7 +498,7 @@ public final class Reconciler implements AutoCloseable {
         if (runtime.overBudget != null && runtime.problem != null && !runtime.overBudget.affectedBy(changes, subject)) {
             return null; // the same inputs would give the same too-big policy
         }
-        Resolution desired = resolver.resolve(subject, cluster, ruleRefs);
+        Resolution desired = resolutions.resolve(subject);
         endpointsResolved++;
         MapStateDiff diff = desired.state().diffFrom(runtime.realized);
         int newKeys = (int) diff.puts().keySet().stream().filter(k -> !runtime.realized.containsKey(k)).count();
