@@ -3,7 +3,7 @@ package io.septum.bench.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.septum.bench.PolicyApi;
+import io.septum.bench.ServiceApi;
 import io.septum.bench.Samples;
 import io.septum.bench.latency.BenchControlPlane;
 import java.io.IOException;
@@ -44,7 +44,7 @@ public final class PolicyApplyBenchmark {
 
     private final Options options;
     private final PrintStream progress;
-    private final PolicyApi policies = new PolicyApi(BenchControlPlane.policyUrl());
+    private final ServiceApi policies = new ServiceApi(BenchControlPlane.policyUrl());
 
     public PolicyApplyBenchmark(Options options, PrintStream progress) {
         this.options = options;

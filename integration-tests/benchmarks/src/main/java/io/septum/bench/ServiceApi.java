@@ -10,8 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** policy-service's REST API as the benchmarks call it: the installation's admin token (the CLI's), JSON answers, 200 or fail. */
-public final class PolicyApi {
+/** A service's REST API as the benchmarks call it: the installation's admin token (the CLI's), JSON answers, 200 or fail. */
+public final class ServiceApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -19,15 +19,24 @@ public final class PolicyApi {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String bearer = "Bearer " + LocalAuth.in(Repo.runDirectory()).cliToken();
 
-    public PolicyApi(URI base) {
+    public ServiceApi(URI base) {
         this.base = base;
     }
 
     /** {@code method path}, with a YAML body unless null; the answer's JSON, or an IOException naming the call and the answer. */
     public JsonNode send(String method, String path, String yaml) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(2)).header("Authorization", bearer);
-        if (yaml != null) {
-            request.header("Content-Type", "application/yaml").method(method, HttpRequest.BodyPublishers.ofString(yaml));
+        return send(method, path, "application/yaml", yaml);
+    }
+
+    /** {@code method path} with {@code body} (JSON) as JSON. */
+    public JsonNode sendJson(String method, String path, Object body) throws IOException, InterruptedException {
+        return send(method, path, "application/json", JSON.writeValueAsString(body));
+    }
+
+    private JsonNode send(String method, String path, String contentType, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(10)).header("Authorization", bearer);
+        if (body != null) {
+            request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
