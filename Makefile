@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export JAVA_HOME := $(shell source infra/lib.sh && find_java25 2>/dev/null)
 MVN := ./mvnw -B -q
 
-.PHONY: help setup build up down demo test lab-down clean bench-datapath bench-policy-latency bench-policy-compute bench-flows bench-policy-apply bench-policy-propagation
+.PHONY: help setup build up down demo test lab-down clean bench-datapath bench-policy-latency bench-policy-compute bench-flows bench-flow-cost bench-policy-apply bench-policy-propagation
 
 help:
 	@echo "make demo   - install what is missing, build, start the control plane, run the frontend/backend demo"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench-policy-apply    - 1,000 NetworkPolicies applied as one GitOps bundle and one by one (~8 min a round; ARGS=--quick)"
 	@echo "make bench-policy-propagation - policy apply -> realized on 100 simulated enforcers, p50/p99 of 100 changes (~3.5 min; ARGS=--quick)"
 	@echo "make bench-flows           - flow events/s from the BPF ring buffer to flow-service, losses counted (~1 min; ARGS=--quick)"
+	@echo "make bench-flow-cost       - packet-rate cost of flow events: events off vs per connection vs per packet (~4 min; ARGS=--quick)"
 	@echo "make bench-identity-alloc  - identity allocations/s via REST, 64 clients: new and known label sets (~2 min)"
 	@echo "make bench-identity-fanout - allocation -> arrival at 100 watching NATS connections, p50/p99 (~1 min)"
 	@echo "make bench-identity-gc     - identity collection under 1,000 pod creations + deletions/s (~2 min)"
@@ -57,6 +58,11 @@ bench-datapath: setup
 	@echo "==> building the datapath benchmark"
 	@$(MVN) -pl integration-tests/benchmarks -am install -DskipTests
 	@$(BENCH_RUN) datapath $(ARGS)
+
+# The datapath benchmark's machinery, Septum with flow events off / per new connection / per packet (same run).
+bench-flow-cost: setup
+	@$(MVN) -q -pl integration-tests/benchmarks -am install -DskipTests
+	@$(BENCH_RUN) flow-cost $(ARGS)
 
 # The enforcer's control-plane code alone (no kernel, no services): 10,000 identities x 1,000 rules.
 bench-policy-compute: setup

@@ -61,11 +61,17 @@ password_of() {
   cat "$file"
 }
 
-# Subjects of the KV buckets: writes are publishes to $KV.<bucket>.<key>; managing a bucket is a
-# $JS.API.STREAM.<op>.KV_<bucket> request (create, update, delete, purge, and MSG.DELETE with one more token).
+# Subjects of the KV buckets: writes are publishes to $KV.<bucket>.<key>; changing a bucket is a
+# $JS.API.STREAM.<op>.KV_<bucket> request (create, update, delete, purge, and MSG.DELETE). Its INFO and
+# consumers are how a client reads it (a service watches the buckets of others), so they stay allowed.
 bucket_writes() { local b; for b in "$@"; do printf '"$KV.%s.>", ' "$b"; done; }
-bucket_admin() { local b; for b in "$@"; do printf '"$JS.API.STREAM.*.KV_%s", "$JS.API.STREAM.*.*.KV_%s", ' "$b" "$b"; done; }
-# A service may do anything but write the buckets (and node subjects) it does not own.
+bucket_admin() {
+  local b op
+  for b in "$@"; do
+    for op in CREATE UPDATE DELETE PURGE MSG.DELETE; do printf '"$JS.API.STREAM.%s.KV_%s", ' "$op" "$b"; done
+  done
+}
+# A service may do anything but change the buckets (and node subjects) it does not own; it reads them all.
 service_user() {
   local user=$1; shift
   printf '    {user: "%s", password: "%s", permissions: {\n' "$user" "$(password_of "$user")"

@@ -58,3 +58,14 @@ stop_pidfile() {
 }
 
 mkdir -p "$SEPTUM_LOGS" "$SEPTUM_PIDS"
+
+# Daemons started by a script must not keep the descriptors of whoever started the script — e.g. the lock of a
+# `flock … make test` wrapper, which a long-running NATS or PostgreSQL would otherwise hold until it stops.
+# Keeps 0-2 and bash's own script descriptor (255).
+close_inherited_fds() {
+  local fd
+  for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+}

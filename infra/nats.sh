@@ -4,9 +4,11 @@
 # "demo" (default) listens on ${SEPTUM_NATS_PORT:-4222}; "test" on ${SEPTUM_TEST_NATS_PORT:-4223}, so that
 # test runs never touch the buckets a running demo uses; "bench" on ${SEPTUM_BENCH_NATS_PORT:-4224}, started
 # only by the benchmarks that need the full stack (make bench-policy-latency).
-# SEPTUM_NATS_AUTH=on: with the users and per-subject permissions of infra/auth.sh (.run/auth/nats/users.conf).
+# With the users and per-subject permissions of infra/auth.sh ($SEPTUM_RUN/auth/nats/users.conf), so that the
+# server itself refuses a client what it may not do; SEPTUM_NATS_AUTH=off starts it without users.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+close_inherited_fds
 
 cmd=${1:-status}
 instance=${2:-demo}
@@ -25,7 +27,7 @@ case "$cmd" in
     command -v nats-server >/dev/null || die "nats-server is not installed; run 'make setup'"
     mkdir -p "$dir/jetstream"
     config=()
-    if [ "${SEPTUM_NATS_AUTH:-off}" = on ]; then
+    if [ "${SEPTUM_NATS_AUTH:-on}" = on ]; then
       # Users and per-subject permissions from infra/auth.sh; every client then needs its credentials.
       "$SEPTUM_ROOT/infra/auth.sh"
       config=(-c "$SEPTUM_RUN/auth/nats/users.conf")

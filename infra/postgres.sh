@@ -5,6 +5,7 @@
 #   postgres.sh start|stop|status
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+close_inherited_fds
 
 cmd=${1:-status}
 port=${SEPTUM_PG_PORT:-5432}

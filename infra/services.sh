@@ -6,6 +6,7 @@
 # flow-service :${SEPTUM_FLOW_PORT:-8084}.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+close_inherited_fds
 
 services=(identity-service policy-service flow-service)
 port_of() {
@@ -26,7 +27,7 @@ start_one() {
   port_open 127.0.0.1 "$port" && die "port $port for $name is taken by another process; set SEPTUM_$(echo "${name%%-*}" | tr a-z A-Z)_PORT"
   say "starting $name on 127.0.0.1:$port"
   nohup setsid "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx512m -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
-    -Dseptum.nats.url="${SEPTUM_NATS_URL:-nats://127.0.0.1:4222}" \
+    -Dseptum.nats.url="${SEPTUM_NATS_URL:-nats://127.0.0.1:4222}" -Dseptum.nats.credentials-dir="$SEPTUM_RUN/auth/nats" \
     -Dmp.jwt.verify.publickey.location="$SEPTUM_RUN/auth/signing-key.pub.pem" -jar "$jar" >"$SEPTUM_LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
 }

@@ -16,6 +16,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "drop_reasons.h"
+#include "event_modes.h"
 
 /* Direction from the pod's point of view. Mirrored by the Java enum Direction. */
 enum direction {

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Accounting of verdicts: metrics for every packet, flow events for new connections and drops. */
+/*
+ * Accounting of verdicts: metrics for every packet; flow events as the node's
+ * event mode says (flow_config): for new connections and drops (the default),
+ * for every packet, or none.
+ */
 #ifndef SEPTUM_FLOW_H
 #define SEPTUM_FLOW_H
 
@@ -16,7 +20,8 @@ struct flow_ctx {
 	const struct endpoint_info *ep; /* NULL: unknown endpoint */
 	__u32 ifindex;                  /* host-side veth of ep: the packet's, or the destination's (local delivery) */
 	struct packet pkt;
-	__u32 peer_identity; /* 0 until resolved */
+	__u32 peer_identity; /* 0 until resolved (for a known connection: its conntrack entry's) */
+	__u32 ct_rule_ref;   /* a known connection's deciding rule, from its conntrack entry */
 	__u8 dir;
 	__u8 is_reply;
 };
@@ -83,11 +88,26 @@ static __always_inline void emit_flow_event(const struct flow_ctx *ctx, const st
 	bpf_ringbuf_submit(e, queued >= threshold ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
-/* Accounts the decision and turns it into the tc action. */
-static __always_inline int flow_finish(const struct flow_ctx *ctx, const struct decision *d, int emit)
+static __always_inline __u32 flow_event_mode(void)
 {
+	__u32 zero = 0;
+	const struct flow_config *config = bpf_map_lookup_elem(&flow_config, &zero);
+
+	return config ? config->event_mode : EVENT_MODE_CONNECTIONS;
+}
+
+/*
+ * Accounts the decision and turns it into the tc action. new_or_drop: the
+ * packet opens a connection or is dropped (an event in connections mode);
+ * 0 for a packet of a known connection (an event in packets mode only).
+ */
+static __always_inline int flow_finish(const struct flow_ctx *ctx, const struct decision *d, int new_or_drop)
+{
+	__u32 mode;
+
 	metrics_count(d->verdict, ctx->dir, d->reason, ctx->pkt.len);
-	if (emit)
+	mode = flow_event_mode();
+	if (mode == EVENT_MODE_PACKETS || (new_or_drop && mode == EVENT_MODE_CONNECTIONS))
 		emit_flow_event(ctx, d);
 	return d->verdict == VERDICT_DROPPED ? TC_ACT_SHOT : TC_ACT_OK;
 }
@@ -99,10 +119,10 @@ static __always_inline int flow_drop(const struct flow_ctx *ctx, enum drop_reaso
 	return flow_finish(ctx, &d, 1);
 }
 
-/* Packets of known connections (and ARP) pass silently: counted, no event. */
+/* Packets of known connections (and ARP) pass: counted, an event only in packets mode. */
 static __always_inline int flow_pass_established(const struct flow_ctx *ctx)
 {
-	struct decision d = { .verdict = VERDICT_FORWARDED, .reason = DROP_NONE };
+	struct decision d = { .verdict = VERDICT_FORWARDED, .reason = DROP_NONE, .rule_ref = ctx->ct_rule_ref };
 
 	return flow_finish(ctx, &d, 0);
 }

@@ -7,9 +7,10 @@
  * (and, for a pod-to-pod packet on this node, local.h: the destination's
  * ingress verdict right away, then straight into the destination pod).
  *
- * Invariants: every packet is counted in exactly one metrics cell; every drop
- * and every new connection (forwarded or audited) emits one flow event, packets
- * of known connections emit none; nothing but a DROPPED verdict drops.
+ * Invariants: every packet is counted in exactly one metrics cell; in the
+ * default event mode every drop and every new connection (forwarded or audited)
+ * emits one flow event, packets of known connections emit none (flow.h: the
+ * modes); nothing but a DROPPED verdict drops.
  */
 #ifndef SEPTUM_LXC_H
 #define SEPTUM_LXC_H
@@ -65,6 +66,9 @@ static __always_inline int lxc_track_existing(struct flow_ctx *ctx, __u64 now)
 		v->rule_ref = d.rule_ref;
 	}
 	ct_refresh(v, &ctx->pkt, now);
+	/* For the packets mode's events: who the peer is and what allowed the connection. */
+	ctx->peer_identity = v->peer_identity;
+	ctx->ct_rule_ref = v->rule_ref;
 	return 1;
 }
 

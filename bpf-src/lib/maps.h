@@ -234,4 +234,20 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } event_losses SEC(".maps");
 
+/* ---- flow_config: node-wide settings of flow events, written by the enforcer ---- */
+
+struct flow_config {
+	__u32 event_mode; /* enum event_mode; 0 (connections) until user space writes it */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct flow_config) == 8, "flow_config layout");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct flow_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} flow_config SEC(".maps");
+
 #endif /* SEPTUM_MAPS_H */

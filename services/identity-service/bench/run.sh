@@ -67,7 +67,8 @@ say "starting identity-service on 127.0.0.1:$port (database septum_identity_benc
   -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/septum_identity_bench \
   -Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/septum_identity_bench \
   -Dquarkus.flyway.clean-disabled=false -Dquarkus.flyway.clean-at-start=true \
-  -Dseptum.nats.url="nats://127.0.0.1:$nats_port" -Dmp.jwt.verify.publickey.location="$SEPTUM_RUN/auth/signing-key.pub.pem" \
+  -Dseptum.nats.url="nats://127.0.0.1:$nats_port" -Dseptum.nats.credentials-dir="$SEPTUM_RUN/auth/nats" \
+  -Dmp.jwt.verify.publickey.location="$SEPTUM_RUN/auth/signing-key.pub.pem" \
   "${service_properties[@]}" ${BENCH_SERVICE_PROPERTIES:-} \
   -jar services/identity-service/target/quarkus-app/quarkus-run.jar >"$work/service.log" 2>&1 &
 service=$!

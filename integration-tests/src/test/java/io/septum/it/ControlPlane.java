@@ -80,6 +80,7 @@ public final class ControlPlane implements AutoCloseable {
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>(List.of(Repo.java(), "-XX:+UseSerialGC", "-Xmx384m",
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dseptum.nats.url=" + NATS_URL,
+                "-Dseptum.nats.credentials-dir=" + Repo.natsCredentials(),
                 "-Dmp.jwt.verify.publickey.location=" + LocalAuth.in(Repo.itRunDirectory()).publicKey()));
         if (database != null) {
             command.addAll(List.of("-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + database,

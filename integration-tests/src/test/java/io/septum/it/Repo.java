@@ -1,5 +1,7 @@
 package io.septum.it;
 
+import io.septum.auth.nats.NatsUser;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,6 +25,15 @@ public final class Repo {
     /** Runtime folder of the end-to-end tests, apart from a demo's. */
     public static Path itRunDirectory() {
         return root().resolve(".run/it");
+    }
+
+    /**
+     * The NATS users' password files of the installation whose test NATS server the tests use (infra/nats.sh
+     * starts it with $SEPTUM_RUN/auth/nats's users), apart from the tests' own run folder.
+     */
+    public static Path natsCredentials() {
+        String run = System.getenv("SEPTUM_RUN");
+        return NatsUser.directory(run != null && !run.isBlank() ? Path.of(run) : root().resolve(".run"));
     }
 
     public static String java() {

@@ -28,6 +28,7 @@ public final class SeptumCommand {
                 "SEPTUM_FLOW_URL", ControlPlane.flowsUrl(),
                 "SEPTUM_NATS_URL", ControlPlane.NATS_URL,
                 "SEPTUM_RUN", Repo.itRunDirectory().toString(),
+                "SEPTUM_NATS_CREDENTIALS", Repo.natsCredentials().toString(),
                 "SEPTUM_LAB", LAB,
                 "SEPTUM_LAB_API_PORT", "19870");
     }

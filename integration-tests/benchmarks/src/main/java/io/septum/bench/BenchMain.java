@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "septum-benchmarks", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.DatapathCommand.class, BenchMain.PolicyLatencyCommand.class, BenchMain.PolicyComputeCommand.class,
-                BenchMain.FlowsCommand.class, BenchMain.PolicyApplyCommand.class,
+                BenchMain.FlowsCommand.class, BenchMain.FlowCostCommand.class, BenchMain.PolicyApplyCommand.class,
                 BenchMain.PolicyPropagationCommand.class})
 public final class BenchMain {
 
@@ -90,6 +90,31 @@ public final class BenchMain {
             FlowsBenchmark.Options base = quick ? FlowsBenchmark.Options.quick() : FlowsBenchmark.Options.full();
             printResult(new FlowsBenchmark(new FlowsBenchmark.Options(seconds != null ? seconds : base.seconds(), base.repeat(),
                     ringBytes != null ? ringBytes : base.ringBytes()), System.err).run());
+            return 0;
+        }
+    }
+
+    @Command(name = "flow-cost", description = "The packet-rate cost of flow events, same run: Septum's datapath with events off, "
+            + "per new connection (the default) and per packet, beside no program; one UDP flow's packets/s and new TCP connections/s.")
+    static final class FlowCostCommand implements Callable<Integer> {
+        @Option(names = "--quick", description = "Every mode once: a smoke test of the harness, not figures to quote.")
+        boolean quick;
+        @Option(names = "--repeats", description = "Runs of every mode (default 11).")
+        Integer repeats;
+        @Option(names = "--seconds", description = "Length of each measurement in seconds (default 1).")
+        Double seconds;
+        @Option(names = "--no-pin", description = "Do not pin the client to CPU 0 and the server to CPU 1.")
+        boolean noPin;
+
+        @Override
+        public Integer call() throws Exception {
+            DatapathBenchmark.Options base = DatapathBenchmark.Options.flowCost(repeats != null ? repeats : quick ? 1 : 11,
+                    seconds != null ? seconds : 1);
+            DatapathBenchmark.Options options = new DatapathBenchmark.Options(base.repeats(), base.seconds(), base.septumSizes(),
+                    base.ruleSizes(), base.workloads(), !noPin, false, base.pairs(), base.eventModes());
+            ObjectNode result = new DatapathBenchmark(options, System.err).run();
+            result.put("benchmark", "flow-cost");
+            printResult(result);
             return 0;
         }
     }

@@ -1,5 +1,8 @@
 package io.septum.bench;
 
+import io.nats.client.Options;
+import io.septum.auth.nats.NatsUser;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,6 +26,21 @@ public final class Repo {
     /** Runtime folder of the benchmarks (logs, lab state, compiled tools), apart from a demo's and the tests'. */
     public static Path runDirectory() {
         return root().resolve(".run/bench");
+    }
+
+    /**
+     * The NATS users' password files of the installation (infra/nats.sh starts the benchmark NATS with
+     * $SEPTUM_RUN/auth/nats's users), apart from the benchmarks' own run folder.
+     */
+    public static Path natsCredentials() {
+        String run = System.getenv("SEPTUM_RUN");
+        return NatsUser.directory(run != null && !run.isBlank() ? Path.of(run) : root().resolve(".run"));
+    }
+
+    /** Connection options for {@code url} as the installation's NATS admin. */
+    public static Options natsAdmin(String url) {
+        NatsUser admin = NatsUser.read(natsCredentials(), NatsUser.ADMIN);
+        return new Options.Builder().server(url).userInfo(admin.name(), admin.password()).build();
     }
 
     public static String java() {

@@ -99,16 +99,20 @@ class NatsPermissionsTest {
             assertRefused(() -> identity.keyValue(Buckets.POLICIES).put("networkpolicy.team-a.evil", "{}".getBytes(StandardCharsets.UTF_8)));
             assertRefused(() -> policy.keyValue(Buckets.IPCACHE).put("10.0.0.1", "{}".getBytes(StandardCharsets.UTF_8)));
             assertRefused(() -> identity.jetStreamManagement().purgeStream("KV_" + Buckets.POLICIES));
+            assertRefused(() -> policy.jetStreamManagement().deleteStream("KV_" + Buckets.IDENTITIES));
+            // Reading another service's bucket is allowed: policy-service and flow-service watch the identities.
+            assertThat(policy.keyValue(Buckets.IDENTITIES).keys()).contains("256");
         }
         try (Connection admin = connect("admin", errors)) {
             KeyValue policies = admin.keyValue(Buckets.POLICIES);
             assertThat(policies.keys()).contains("networkpolicy.team-a.a").doesNotContain("networkpolicy.team-a.evil");
             assertThat(admin.keyValue(Buckets.IPCACHE).keys()).isEmpty();
         }
-        // The server refuses identity-service the policies bucket from its first request (its stream info) on.
-        assertThat(errors).anyMatch(e -> e.startsWith("Permissions Violation for Publish to \"$JS.API.STREAM.INFO.KV_policies"));
+        // The server itself refused each write and each change of a bucket the writer does not own.
+        assertThat(errors).anyMatch(e -> e.startsWith("Permissions Violation for Publish to \"$KV.policies.networkpolicy.team-a.evil"));
+        assertThat(errors).anyMatch(e -> e.startsWith("Permissions Violation for Publish to \"$KV.ipcache.10.0.0.1"));
         assertThat(errors).anyMatch(e -> e.startsWith("Permissions Violation for Publish to \"$JS.API.STREAM.PURGE.KV_policies"));
-        assertThat(errors).anyMatch(e -> e.startsWith("Permissions Violation for Publish to \"$JS.API.STREAM.INFO.KV_ipcache"));
+        assertThat(errors).anyMatch(e -> e.startsWith("Permissions Violation for Publish to \"$JS.API.STREAM.DELETE.KV_identities"));
     }
 
     @Test

@@ -4,12 +4,16 @@ import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.septum.auth.token.SigningKeys;
+import io.septum.auth.token.TokenVerifier;
+import io.septum.enforcer.agent.api.BearerWriteGuard;
 import io.septum.enforcer.agent.api.EnforcerApi;
 import io.septum.enforcer.agent.api.LocalApiServer;
 import io.septum.enforcer.agent.auth.BearerToken;
 import io.septum.enforcer.agent.cluster.ClusterWatch;
 import io.septum.enforcer.agent.endpoints.EndpointStore;
 import io.septum.enforcer.agent.endpoints.IdentityServiceClient;
+import io.septum.enforcer.agent.flows.EventModeApi;
 import io.septum.enforcer.agent.flows.FlowExporter;
 import io.septum.enforcer.agent.flows.FlowExporterMetrics;
 import io.septum.enforcer.agent.leases.LeaseClient;
@@ -18,6 +22,7 @@ import io.septum.enforcer.agent.leases.ReconcilerEndpoints;
 import io.septum.enforcer.agent.status.StatusPublisher;
 import io.septum.enforcer.datapath.Datapath;
 import io.septum.enforcer.datapath.DatapathConfig;
+import io.septum.enforcer.datapath.EventMode;
 import io.septum.enforcer.datapath.FlowEventReader;
 import io.septum.enforcer.datapath.Ipv4Prefix;
 import io.septum.enforcer.datapath.libbpf.MonotonicClock;
@@ -67,6 +72,11 @@ public final class EnforcerMain implements Callable<Integer> {
             description = "File holding this node's bearer token (role enforcer, this node) for identity-service; read on every call.")
     Path tokenFile;
 
+    @Option(names = "--auth-public-key", defaultValue = "${env:SEPTUM_AUTH_PUBLIC_KEY}",
+            description = "PEM public key the local API verifies bearer tokens with (the services' key); writes then need "
+                    + "septum-admin or this node's enforcer token. None: writes are accepted from anyone on loopback.")
+    Path authPublicKey;
+
     @Option(names = "--nats-user", description = "NATS user of this node (enforcer-<node> in infra/auth.sh's users); none: connect without one.")
     String natsUser;
 
@@ -99,6 +109,11 @@ public final class EnforcerMain implements Callable<Integer> {
 
     @Option(names = "--ring-buffer-bytes", defaultValue = "1048576", description = "Size of the flow event ring buffer (default: ${DEFAULT-VALUE}).")
     int ringBufferBytes;
+
+    @Option(names = "--flow-events", defaultValue = "${env:SEPTUM_FLOW_EVENTS:-connections}", converter = EventModeConverter.class,
+            description = "Which packets emit flow events: off, connections (one per new connection and per drop) or packets "
+                    + "(every packet: trace mode); switchable at run time with PUT /v1/flows/mode (default: ${DEFAULT-VALUE}).")
+    EventMode flowEvents;
 
     @Option(names = "--flow-batch-events", defaultValue = "1000", description = "Most flow events per NATS message on flows.<node> (default: ${DEFAULT-VALUE}).")
     int flowBatchEvents;
@@ -170,9 +185,10 @@ public final class EnforcerMain implements Callable<Integer> {
                      MonotonicClock.nanos(), datapath::eventLosses).start();
              FlowEventReader events = datapath.openEvents(flows);
              ClusterWatch watch = new ClusterWatch(nats, reconciler::submit);
-             LocalApiServer api = new LocalApiServer();
+             LocalApiServer api = localApi();
              LeaseRenewer leases = new LeaseRenewer(config.node(), new LeaseClient(config.identityUrl(), token),
                      new ReconcilerEndpoints(config.node(), reconciler, identityService))) {
+            datapath.setEventMode(flowEvents);
             EndpointStore store = new EndpointStore(config.stateDirectory());
             reconciler.start();
             reconciler.adopt(store.loadAll()).get();
@@ -180,6 +196,7 @@ public final class EnforcerMain implements Callable<Integer> {
             new EnforcerApi(config.node(), reconciler, identityService, store, datapath)
                     .withMetrics(() -> FlowExporterMetrics.render(config.node(), flows.stats())).register(api);
             FlowExporterMetrics.registerStatus(api, flows);
+            EventModeApi.register(api, datapath);
             api.start(config.apiHost(), config.apiPort());
             leases.start();
             LOG.info("node " + config.node() + " enforcer: API on " + config.apiHost() + ":" + api.port() + ", maps pinned in "
@@ -191,6 +208,15 @@ public final class EnforcerMain implements Callable<Integer> {
             nats.close();
         }
         return 0;
+    }
+
+    private LocalApiServer localApi() {
+        LocalApiServer api = new LocalApiServer();
+        if (authPublicKey == null) {
+            LOG.warning("the local API accepts endpoint changes without a token (no --auth-public-key)");
+            return api;
+        }
+        return api.guardWrites(new BearerWriteGuard(TokenVerifier.local(SigningKeys.readPublic(authPublicKey)), node));
     }
 
     private String natsPassword() throws IOException {
@@ -226,6 +252,18 @@ public final class EnforcerMain implements Callable<Integer> {
             if (v.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
             if (v.endsWith("m")) return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
             throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 2s, 1m)");
+        }
+    }
+
+    /** off, connections or packets, in any case. */
+    public static final class EventModeConverter implements CommandLine.ITypeConverter<EventMode> {
+        @Override
+        public EventMode convert(String value) {
+            try {
+                return EventMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.septum.enforcer.datapath;
 
 import io.septum.enforcer.datapath.events.EventLossCounter;
+import io.septum.enforcer.datapath.events.FlowConfigMap;
 import io.septum.enforcer.datapath.libbpf.BpfObject;
 import io.septum.enforcer.datapath.libbpf.MapInfo;
 import io.septum.enforcer.datapath.libbpf.ProgramTestRun;
@@ -52,6 +53,7 @@ public final class Datapath implements EnforcementMaps, AutoCloseable {
     private final ConntrackMap conntrack;
     private final MetricsMap metrics;
     private final EventLossCounter eventLosses;
+    private final FlowConfigMap flowConfig;
     private final int fromContainerFd;
     private final int toContainerFd;
     private FlowEventReader reader;
@@ -66,6 +68,7 @@ public final class Datapath implements EnforcementMaps, AutoCloseable {
         this.conntrack = new ConntrackMap(object.map(ConntrackMap.NAME).live());
         this.metrics = new MetricsMap(object.map(MetricsMap.NAME).live());
         this.eventLosses = new EventLossCounter(object.map(EventLossCounter.NAME).live());
+        this.flowConfig = new FlowConfigMap(object.map(FlowConfigMap.NAME).live());
         this.fromContainerFd = object.programFd(FROM_CONTAINER);
         this.toContainerFd = object.programFd(TO_CONTAINER);
     }
@@ -218,6 +221,21 @@ public final class Datapath implements EnforcementMaps, AutoCloseable {
         }
         reader = FlowEventReader.start(object.map(LxcObjectLayout.EVENTS).live(), eventLosses, sink);
         return reader;
+    }
+
+    /**
+     * Sets which packets emit flow events, node-wide, from the programs' next packet on (the mode is pinned: it
+     * outlives this process until set again).
+     */
+    public void setEventMode(EventMode mode) {
+        ensureOpen();
+        flowConfig.setEventMode(mode);
+    }
+
+    /** The node's flow event mode as the programs read it. */
+    public EventMode eventMode() {
+        ensureOpen();
+        return flowConfig.eventMode();
     }
 
     /** Flow events the datapath could not queue (full ring buffer) since the maps were created. */

@@ -1,6 +1,7 @@
 package io.septum.enforcer.datapath;
 
 import io.septum.enforcer.datapath.events.EventLossCounter;
+import io.septum.enforcer.datapath.events.FlowConfigMap;
 import io.septum.enforcer.datapath.events.FlowEventDecoder;
 import io.septum.enforcer.datapath.libbpf.BpfMap;
 import io.septum.enforcer.datapath.libbpf.BpfObject;
@@ -41,7 +42,8 @@ final class LxcObjectLayout {
             new MapMirror(ConntrackMap.NAME, BpfMap.TYPE_LRU_HASH, ConntrackMap.KEY_LAYOUT, ConntrackMap.VALUE_LAYOUT),
             new MapMirror(MetricsMap.NAME, BpfMap.TYPE_PERCPU_ARRAY, MetricsMap.KEY_LAYOUT, MetricsMap.VALUE_LAYOUT),
             new MapMirror(EVENTS, BpfMap.TYPE_RINGBUF, null, null),
-            new MapMirror(EventLossCounter.NAME, BpfMap.TYPE_PERCPU_ARRAY, CTypes.U32, CTypes.U64));
+            new MapMirror(EventLossCounter.NAME, BpfMap.TYPE_PERCPU_ARRAY, CTypes.U32, CTypes.U64),
+            new MapMirror(FlowConfigMap.NAME, BpfMap.TYPE_ARRAY, CTypes.U32, FlowConfigMap.VALUE_LAYOUT));
 
     /** Structs without a map value type of their own, checked by name. */
     static final List<StructLayout> OTHER_STRUCTS = List.of(FlowEventDecoder.LAYOUT);

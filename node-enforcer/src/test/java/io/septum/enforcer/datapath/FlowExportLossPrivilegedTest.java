@@ -4,6 +4,7 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Subscription;
+import io.septum.auth.testing.LocalNats;
 import io.septum.enforcer.agent.flows.FlowExporter;
 import io.septum.enforcer.datapath.libbpf.MonotonicClock;
 import io.septum.model.flows.FlowBatch;
@@ -42,7 +43,7 @@ class FlowExportLossPrivilegedTest {
         FlowExporter exporter = null;
         try {
             datapath = Datapath.open(new DatapathConfig(pins.directory(), RING_BYTES, 1024));
-            nats = Nats.connect(NATS);
+            nats = Nats.connect(LocalNats.options(NATS));
             Subscription subscription = nats.subscribe(Buckets.FLOWS_SUBJECT_PREFIX + NODE);
             nats.flush(Duration.ofSeconds(5));
             Inet4Address a = Ipv4.parse("10.200.0.1");
@@ -81,7 +82,7 @@ class FlowExportLossPrivilegedTest {
 
     @Test
     void eventsTheExporterCannotPublishAreCounted() throws Exception {
-        Connection nats = Nats.connect(NATS);
+        Connection nats = Nats.connect(LocalNats.options(NATS));
         nats.close();
         try (FlowExporter exporter = new FlowExporter(nats, NODE, 10, 5, 2, 0, () -> 0).start()) {
             Inet4Address a = Ipv4.parse("10.200.0.1");

@@ -2,6 +2,7 @@ package io.septum.flows;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.septum.auth.testing.TestTokens;
 import io.septum.model.flows.Flow;
 import io.septum.model.flows.FlowBatch;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,8 @@ class FlowFollowTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/q/health/ready").statusCode() == 200);
         BlockingQueue<Flow> received = new ArrayBlockingQueue<>(100);
         HttpClient client = HttpClient.newHttpClient();
-        HttpResponse<java.io.InputStream> response = client.send(HttpRequest.newBuilder(follow).header("Accept", "text/event-stream").build(),
+        HttpResponse<java.io.InputStream> response = client.send(HttpRequest.newBuilder(follow).header("Accept", "text/event-stream")
+                        .header("Authorization", "Bearer " + TestTokens.admin()).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         Thread reader = Thread.ofVirtual().start(() -> {

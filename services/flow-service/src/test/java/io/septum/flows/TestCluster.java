@@ -7,6 +7,7 @@ import io.nats.client.KeyValue;
 import io.nats.client.Nats;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
+import io.septum.auth.testing.LocalNats;
 import io.septum.model.flows.FlowBatch;
 import io.septum.model.flows.FlowRecord;
 import io.septum.model.kv.Buckets;
@@ -18,22 +19,23 @@ import io.septum.model.policy.PolicyParser;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * A small cluster written into the test NATS (127.0.0.1:4223) as identity-service and policy-service write it,
+ * A small cluster written into the test NATS (the test profile's septum.nats.url, 127.0.0.1:4223) as identity-service and policy-service write it,
  * and flow batches published as an enforcer publishes them. Keys are test-only (identities 990001.., addresses
  * 10.99.0.x, namespace flowtest) and are deleted again by {@link #close()}.
  */
 final class TestCluster implements AutoCloseable {
 
-    static final String URL = "nats://127.0.0.1:4223";
+    static final String URL = ConfigProvider.getConfig().getValue("septum.nats.url", String.class); // the service's own
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final Connection connection;
     private final List<String[]> written = new ArrayList<>();
 
     TestCluster() throws Exception {
-        connection = Nats.connect(URL);
+        connection = Nats.connect(LocalNats.options(URL));
         for (String bucket : List.of(Buckets.IDENTITIES, Buckets.IPCACHE, Buckets.POLICIES)) {
             if (!connection.keyValueManagement().getBucketNames().contains(bucket)) {
                 connection.keyValueManagement().create(KeyValueConfiguration.builder().name(bucket).maxHistoryPerKey(1)

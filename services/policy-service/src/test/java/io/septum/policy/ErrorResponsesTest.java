@@ -3,6 +3,7 @@ package io.septum.policy;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.septum.auth.testing.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -52,6 +53,7 @@ class ErrorResponsesTest {
         http.setDoOutput(true);
         http.setChunkedStreamingMode(64 * 1024);
         http.setRequestProperty("Content-Type", "application/yaml");
+        http.setRequestProperty("Authorization", "Bearer " + TestTokens.admin()); // a caller who may apply: only the size is wrong
         byte[] line = "# padding\n".getBytes(StandardCharsets.UTF_8);
         try (OutputStream out = http.getOutputStream()) {
             for (int i = 0; i < 110_000; i++) {

@@ -9,20 +9,22 @@ import io.nats.client.Nats;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
+import io.septum.auth.testing.LocalNats;
 import io.septum.model.kv.Buckets;
 import io.septum.model.kv.NodeStatus;
 
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The tests' own view of the test NATS server (127.0.0.1:4223), through plain jnats as an enforcer has it:
+ * The tests' own view of the test NATS server (the test profile's septum.nats.url, 127.0.0.1:4223), through plain jnats as an enforcer has it:
  * read the policies bucket, publish node statuses.
  */
 public final class TestNats {
 
-    public static final String URL = "nats://127.0.0.1:4223";
+    public static final String URL = ConfigProvider.getConfig().getValue("septum.nats.url", String.class); // the service's own
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Connection connection;
 
@@ -32,7 +34,7 @@ public final class TestNats {
     public static synchronized Connection connection() {
         if (connection == null) {
             try {
-                connection = Nats.connect(URL);
+                connection = Nats.connect(LocalNats.options(URL));
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException("connect to test NATS " + URL + ": " + e.getMessage(), e);
             }

@@ -1,5 +1,6 @@
 package io.septum.cli;
 
+import io.septum.auth.nats.NatsUser;
 import io.septum.auth.token.LocalAuth;
 
 import java.net.URI;
@@ -58,6 +59,15 @@ public record CliEnvironment(URI identityUrl, URI policyUrl, String natsUrl, Pat
     /** The signing key and tokens of this installation ($SEPTUM_RUN/auth). */
     public LocalAuth localAuth() {
         return LocalAuth.in(runDirectory);
+    }
+
+    /**
+     * The NATS users' password files of the installation running the NATS server ({@code SEPTUM_NATS_CREDENTIALS},
+     * else $SEPTUM_RUN/auth/nats, made by infra/auth.sh): the lab gives each enforcer its node's user from here.
+     */
+    public Path natsCredentials() {
+        String dir = variables.get("SEPTUM_NATS_CREDENTIALS");
+        return dir != null && !dir.isBlank() ? Path.of(dir) : NatsUser.directory(runDirectory);
     }
 
     /** The enforcer's runnable jar in this checkout (built by {@code make build}). */

@@ -1,10 +1,12 @@
 package io.septum.bench.datapath;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.septum.bench.ExternalCommand;
 import io.septum.bench.Repo;
 import io.septum.bench.Samples;
+import io.septum.enforcer.datapath.EventMode;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,13 +38,16 @@ public final class DatapathBenchmark {
      * @param programStats switch on the kernel's BPF run-time statistics and report Septum's cost per program run
      *                     (a diagnostic: it slows every BPF program on the machine a little, Septum's included)
      * @param pairs        back-to-back pairs of runs without and with Septum's programs on one topology (0: none)
+     * @param eventModes   flow event modes the smallest Septum size is also measured in, beside the default (connections):
+     *                     with OFF among them, the cost of flow events is reported as ratios to it
      */
     public record Options(int repeats, double seconds, List<Integer> septumSizes, List<Integer> ruleSizes, List<Workload> workloads,
-                          boolean pinCpus, boolean programStats, int pairs) {
+                          boolean pinCpus, boolean programStats, int pairs, List<EventMode> eventModes) {
         public Options {
             septumSizes = septumSizes.stream().sorted().distinct().toList();
             ruleSizes = ruleSizes.stream().sorted().distinct().toList();
             workloads = List.copyOf(workloads);
+            eventModes = eventModes.stream().filter(m -> m != EventMode.CONNECTIONS).distinct().sorted().toList();
             if (repeats < 1 || seconds <= 0 || septumSizes.isEmpty() || workloads.isEmpty() || pairs < 0) {
                 throw new IllegalArgumentException("need at least one repeat, a positive duration, one Septum size and one workload");
             }
@@ -56,6 +61,12 @@ public final class DatapathBenchmark {
             }
         }
 
+        /** Septum in the default event mode only. */
+        public Options(int repeats, double seconds, List<Integer> septumSizes, List<Integer> ruleSizes, List<Workload> workloads,
+                       boolean pinCpus, boolean programStats, int pairs) {
+            this(repeats, seconds, septumSizes, ruleSizes, workloads, pinCpus, programStats, pairs, List.of());
+        }
+
         public static Options full() {
             return new Options(11, 1, List.of(10, 1_000, 10_000, 100_000), List.of(1_000, 10_000), List.of(Workload.values()), true, false, 11);
         }
@@ -63,6 +74,15 @@ public final class DatapathBenchmark {
         /** Every mode and workload once, briefly: checks that the harness works, its figures are not worth quoting. */
         public static Options quick() {
             return new Options(1, 1, List.of(10, 1_000, 10_000, 100_000), List.of(1_000, 10_000), List.of(Workload.values()), true, false, 1);
+        }
+
+        /**
+         * The cost of flow events (make bench-flow-cost): Septum's smallest policy with events off, per new connection
+         * (the default) and per packet, beside no program; the packet rate of one flow and new connections/s.
+         */
+        public static Options flowCost(int repeats, double seconds) {
+            return new Options(repeats, seconds, List.of(10), List.of(), List.of(Workload.UDP_PPS, Workload.TCP_CRR), true, false, 0,
+                    List.of(EventMode.OFF, EventMode.PACKETS));
         }
     }
 
@@ -82,6 +102,7 @@ public final class DatapathBenchmark {
         String loadBefore = loadAverage();
         long started = System.nanoTime();
         Map<String, Map<Workload, List<Measurement>>> samples = new LinkedHashMap<>();
+        Map<String, Long> flowEventsByMode = new LinkedHashMap<>();
         // Ctrl-C runs no finally block but shutdown hooks: leave no namespace or pin behind either way.
         Thread cleanUp = new Thread(DatapathBenchmark::removeEverything, "sepbench-clean-up");
         Runtime.getRuntime().addShutdownHook(cleanUp);
@@ -90,7 +111,11 @@ public final class DatapathBenchmark {
             List<Enforcement> modes = modes(septum);
             for (int r = 0; r < options.repeats(); r++) {
                 for (Enforcement mode : interleaved(modes, r)) {
+                    long eventsBefore = septum.drainedFlowEvents();
                     Map<Workload, Measurement> figures = runOnce(mode, traffic);
+                    if (mode instanceof Enforcement.Septum) {
+                        flowEventsByMode.merge(mode.name(), septum.drainedFlowEvents() - eventsBefore, Long::sum);
+                    }
                     figures.forEach((w, v) -> samples.computeIfAbsent(mode.name(), k -> new LinkedHashMap<>())
                             .computeIfAbsent(w, k -> new ArrayList<>()).add(v));
                     progress.printf(Locale.ROOT, "repeat %d/%d %-15s %s%n", r + 1, options.repeats(), mode.name(), format(figures));
@@ -101,6 +126,8 @@ public final class DatapathBenchmark {
                 out.set("paired", pairedRatios(septum, traffic));
             }
             out.put("septum_flow_events", septum.flowEvents());
+            ObjectNode byMode = out.putObject("septum_flow_events_by_mode");
+            flowEventsByMode.forEach(byMode::put);
             out.put("septum_flow_event_losses", septum.eventLosses());
             if (stats != null) {
                 ObjectNode programs = out.putObject("septum_program_ns_per_run");
@@ -129,6 +156,9 @@ public final class DatapathBenchmark {
         for (int size : options.septumSizes()) {
             modes.add(new Enforcement.Septum(septum, size));
         }
+        for (EventMode events : options.eventModes()) {
+            modes.add(new Enforcement.Septum(septum, options.septumSizes().getFirst(), events));
+        }
         for (int size : options.ruleSizes()) {
             modes.add(new Enforcement.Iptables(size));
             modes.add(new Enforcement.Ipset(size));
@@ -155,7 +185,7 @@ public final class DatapathBenchmark {
         int size = options.septumSizes().getFirst();
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
         try (BenchTopology topology = BenchTopology.create()) {
-            septum.enforce(topology, size);
+            septum.enforce(topology, size, EventMode.CONNECTIONS);
             traffic.warmUp();
             for (int p = 0; p < options.pairs(); p++) {
                 Map<Workload, Measurement> with;
@@ -257,7 +287,32 @@ public final class DatapathBenchmark {
         ObjectNode met = out.putObject("goal_met");
         met.put("wall_clock", goal.wallClock);
         met.put("per_cpu", goal.perCpu);
+        if (options.eventModes().contains(EventMode.OFF)) {
+            flowEventCost(out, ratios, medians, smallest);
+        }
         return out;
+    }
+
+    /**
+     * The cost of flow events, same run: Septum in each event mode over Septum with events off. The goal (at most 5 %
+     * at one event per new connection) is judged on the connection rate in the default mode, the workload whose every
+     * connection makes its events; the packet rate of one long flow shows the per-packet (trace) mode's cost.
+     */
+    private void flowEventCost(ObjectNode out, ObjectNode ratios, Map<String, Map<String, Double>> medians, int size) {
+        Map<String, Double> off = medians.get(Enforcement.Septum.nameOf(size, EventMode.OFF));
+        ObjectNode vsOff = ratios.putObject("flow_events_vs_off");
+        putRatios(vsOff.putObject(EventMode.CONNECTIONS.optionName()), medians.get(Enforcement.Septum.nameOf(size, EventMode.CONNECTIONS)), off, null);
+        for (EventMode events : options.eventModes()) {
+            if (events != EventMode.OFF) {
+                putRatios(vsOff.putObject(events.optionName()), medians.get(Enforcement.Septum.nameOf(size, events)), off, null);
+            }
+        }
+        if (options.workloads().contains(Workload.TCP_CRR)) {
+            ObjectNode met = out.putObject("flow_cost_goal_met");
+            JsonNode connections = vsOff.path(EventMode.CONNECTIONS.optionName());
+            met.put("wall_clock", connections.path(Workload.TCP_CRR.figure()).asDouble() >= GOAL_RATIO);
+            met.put("per_cpu", connections.path(Workload.TCP_CRR.perCpuFigure()).asDouble() >= GOAL_RATIO);
+        }
     }
 
     /** Whether every ratio the goal covers reaches it, by the wall clock and per CPU-second. */

@@ -1,6 +1,7 @@
 package io.septum.bench.datapath;
 
 import io.septum.bench.ExternalCommand;
+import io.septum.enforcer.datapath.EventMode;
 
 /** How the node enforces {@link PeerPolicy} in one run: not at all, with Septum, with iptables, or with iptables + ipset. */
 sealed interface Enforcement {
@@ -23,15 +24,27 @@ sealed interface Enforcement {
         }
     }
 
-    record Septum(SeptumDatapath datapath, int size) implements Enforcement {
+    /** Septum with {@code size} policy entries and flow events as {@code events} says. */
+    record Septum(SeptumDatapath datapath, int size, EventMode events) implements Enforcement {
+
+        /** With the enforcer's default: one flow event per new connection and per drop. */
+        Septum(SeptumDatapath datapath, int size) {
+            this(datapath, size, EventMode.CONNECTIONS);
+        }
+
+        /** septum-N, or septum-N-events-off / septum-N-events-packets in another event mode. */
         @Override
         public String name() {
-            return "septum-" + size;
+            return nameOf(size, events);
+        }
+
+        static String nameOf(int size, EventMode events) {
+            return "septum-" + size + (events == EventMode.CONNECTIONS ? "" : "-events-" + events.optionName());
         }
 
         @Override
         public void apply(BenchTopology topology) {
-            datapath.enforce(topology, size);
+            datapath.enforce(topology, size, events);
         }
     }
 

@@ -8,6 +8,7 @@ import io.septum.enforcer.datapath.Datapath;
 import io.septum.enforcer.datapath.DatapathConfig;
 import io.septum.enforcer.datapath.Direction;
 import io.septum.enforcer.datapath.EndpointInfo;
+import io.septum.enforcer.datapath.EventMode;
 import io.septum.enforcer.datapath.FlowEventReader;
 import io.septum.enforcer.datapath.IpcacheValue;
 import io.septum.enforcer.datapath.Ipv4;
@@ -63,8 +64,12 @@ final class SeptumDatapath implements AutoCloseable {
         }
     }
 
-    /** Makes the datapath enforce {@link PeerPolicy} with {@code policySize} entries on {@code topology}'s pods. */
-    void enforce(BenchTopology topology, int policySize) {
+    /**
+     * Makes the datapath enforce {@link PeerPolicy} with {@code policySize} entries on {@code topology}'s pods, emitting
+     * flow events as {@code events} says.
+     */
+    void enforce(BenchTopology topology, int policySize, EventMode events) {
+        datapath.setEventMode(events);
         Map<PolicyMapKey, PolicyMapValue> desired = PeerPolicy.septumEntries(policySize);
         Map<PolicyMapKey, PolicyMapValue> puts = new HashMap<>();
         desired.forEach((k, v) -> {
@@ -117,6 +122,20 @@ final class SeptumDatapath implements AutoCloseable {
     }
 
     long flowEvents() {
+        return flowEvents.get();
+    }
+
+    /**
+     * The events read so far, once the reader has drained what is queued (it polls every
+     * {@link FlowEventReader#POLL_INTERVAL_MS} ms): so a run's events are not counted with the next.
+     */
+    long drainedFlowEvents() {
+        try {
+            Thread.sleep(3L * FlowEventReader.POLL_INTERVAL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the flow event reader drained", e);
+        }
         return flowEvents.get();
     }
 

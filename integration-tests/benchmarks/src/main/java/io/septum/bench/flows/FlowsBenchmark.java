@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,7 +76,7 @@ public final class FlowsBenchmark {
         Process service = null;
         Datapath datapath = null;
         FlowExporter exporter = null;
-        try (Connection nats = Nats.connect(NATS_URL)) {
+        try (Connection nats = Nats.connect(Repo.natsAdmin(NATS_URL))) {
             writeCluster(nats);
             service = startFlowService();
             awaitReady();
@@ -92,6 +93,8 @@ public final class FlowsBenchmark {
 
             log.printf("generating flow events for %.0f s (BPF_PROG_TEST_RUN, %d runs per call)%n", options.seconds(), options.repeat());
             long lossesBefore = datapath.eventLosses();
+            PipelineCpu cpu = new PipelineCpu(service.toHandle());
+            Map<String, Double> cpuBefore = cpu.seconds();
             long deliveredBefore = deliveredToService();
             long generated = 0;
             long start = System.nanoTime();
@@ -114,6 +117,7 @@ public final class FlowsBenchmark {
                 }
             }
             double drained = (System.nanoTime() - start) / 1e9 - 2;
+            Map<String, Double> cpuUsed = PipelineCpu.difference(cpuBefore, cpu.seconds());
             delivered -= deliveredBefore;
             long ringLosses = datapath.eventLosses() - lossesBefore;
             FlowExporter.Stats stats = exporter.stats();
@@ -134,6 +138,13 @@ public final class FlowsBenchmark {
             result.put("batches", stats.batches());
             result.put("bytes_per_event", stats.events() == 0 ? 0 : round((double) stats.bytes() / stats.events()));
             result.put("ring_buffer_bytes", options.ringBytes());
+            double cpuTotal = cpuUsed.get("total");
+            result.put("delivered_per_cpu_s", cpuTotal <= 0 ? 0 : Math.round(delivered / cpuTotal));
+            ObjectNode perEvent = result.putObject("cpu_ns_per_event");
+            for (Map.Entry<String, Double> stage : cpuUsed.entrySet()) {
+                perEvent.put(stage.getKey(), delivered == 0 ? 0 : Math.round(stage.getValue() * 1e9 / delivered));
+            }
+            log.printf("pipeline CPU seconds by stage: %s%n", cpuUsed);
             log.printf("generated %,d, delivered %,d (%,d/s), ring losses %,d, exporter drops %,d, slow-consumer drops %d messages%n",
                     generated, delivered, Math.round(delivered / elapsed), ringLosses, stats.queueDrops() + stats.publishFailures(),
                     status.path("slowConsumerDrops").asLong());
@@ -184,7 +195,7 @@ public final class FlowsBenchmark {
         Files.createDirectories(logFile.getParent());
         log.println("starting flow-service on 127.0.0.1:" + FLOWS_PORT + " (log " + logFile + ")");
         return new ProcessBuilder(Repo.java(), "-XX:+UseSerialGC", "-Xmx512m", "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=" + FLOWS_PORT, "-Dseptum.nats.url=" + NATS_URL,
+                "-Dquarkus.http.port=" + FLOWS_PORT, "-Dseptum.nats.url=" + NATS_URL, "-Dseptum.nats.credentials-dir=" + Repo.natsCredentials(),
                 "-Dmp.jwt.verify.publickey.location=" + LocalAuth.in(Repo.runDirectory()).ensure().publicKey(), "-jar", jar.toString())
                 .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
     }

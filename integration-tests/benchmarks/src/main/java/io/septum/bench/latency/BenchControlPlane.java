@@ -88,7 +88,7 @@ public final class BenchControlPlane implements AutoCloseable {
                     "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + database,
                     "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
                     "-Dquarkus.flyway.clean-disabled=false", "-Dquarkus.flyway.clean-at-start=true",
-                    "-Dseptum.nats.url=" + NATS_URL,
+                    "-Dseptum.nats.url=" + NATS_URL, "-Dseptum.nats.credentials-dir=" + Repo.natsCredentials(),
                     "-Dmp.jwt.verify.publickey.location=" + LocalAuth.in(Repo.runDirectory()).publicKey(),
                     "-jar", jar.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start());

@@ -22,6 +22,7 @@ final class SeptumCli {
             "SEPTUM_POLICY_URL", BenchControlPlane.policyUrl().toString(),
             "SEPTUM_NATS_URL", BenchControlPlane.NATS_URL,
             "SEPTUM_RUN", Repo.runDirectory().toString(),
+            "SEPTUM_NATS_CREDENTIALS", Repo.natsCredentials().toString(),
             "SEPTUM_LAB", LAB,
             "SEPTUM_LAB_API_PORT", Integer.toString(LAB_API_PORT));
 

@@ -42,4 +42,31 @@ class DatapathBenchmarkPrivilegedTest {
         assertThat(result.path("paired").path("septum_vs_none").path("udp_pps_per_cpu").isNumber()).isTrue();
         assertThat(result.path("septum_flow_events").asLong()).as("new connections reported by Septum's datapath").isPositive();
     }
+
+    /** bench-flow-cost's modes: Septum in each event mode, the ratios to events off, and what each mode emitted. */
+    @Test
+    void flowCostComparesTheEventModesWithEventsOff() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: network namespaces, BPF");
+        DatapathBenchmark.Options flowCost = DatapathBenchmark.Options.flowCost(1, 0.3);
+        var options = new DatapathBenchmark.Options(1, 0.3, List.of(PeerPolicy.minimumSize()), List.of(), flowCost.workloads(), true, false, 0,
+                flowCost.eventModes());
+
+        JsonNode result = new DatapathBenchmark(options, new PrintStream(PrintStream.nullOutputStream())).run();
+
+        String size = Integer.toString(PeerPolicy.minimumSize());
+        assertThat(result.path("medians").properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactly("none", "septum-" + size, "septum-" + size + "-events-off", "septum-" + size + "-events-packets");
+        for (String mode : List.of("connections", "packets")) {
+            for (Workload w : List.of(Workload.UDP_PPS, Workload.TCP_CRR)) {
+                assertThat(result.path("ratios").path("flow_events_vs_off").path(mode).path(w.perCpuFigure()).asDouble())
+                        .as(mode + " " + w.perCpuFigure()).isPositive();
+            }
+        }
+        assertThat(result.path("flow_cost_goal_met").path("per_cpu").isBoolean()).isTrue();
+        JsonNode events = result.path("septum_flow_events_by_mode");
+        assertThat(events.path("septum-" + size + "-events-off").asLong()).as("events with events off").isZero();
+        assertThat(events.path("septum-" + size).asLong()).as("one per new connection").isPositive();
+        assertThat(events.path("septum-" + size + "-events-packets").asLong()).as("one per packet")
+                .isGreaterThan(events.path("septum-" + size).asLong());
+    }
 }

@@ -90,11 +90,25 @@ public final class LocalApiServer implements AutoCloseable {
         Reply handle(Request request) throws ApiException;
     }
 
+    /** Decides whether a request that changes something may run, from its Authorization header (null: none). */
+    @FunctionalInterface
+    public interface WriteGuard {
+        void check(String operation, String authorization) throws ApiException;
+    }
+
     private record Route(String method, Pattern path, Handler handler) {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    private WriteGuard writeGuard = (operation, authorization) -> {
+    };
     private HttpServer server;
+
+    /** Every request but GET passes {@code guard} before its handler runs (and before its body is read). */
+    public LocalApiServer guardWrites(WriteGuard guard) {
+        this.writeGuard = guard;
+        return this;
+    }
 
     /** {@code path} is a regex; its groups become the path parameters. */
     public LocalApiServer route(String method, String path, Handler handler) {
@@ -143,6 +157,9 @@ public final class LocalApiServer implements AutoCloseable {
             pathKnown = true;
             if (!route.method().equals(method)) {
                 continue;
+            }
+            if (!"GET".equals(method)) {
+                writeGuard.check(method + " " + path, exchange.getRequestHeaders().getFirst("Authorization"));
             }
             List<String> parameters = new ArrayList<>();
             for (int i = 1; i <= matcher.groupCount(); i++) {

@@ -10,18 +10,12 @@ import java.lang.foreign.ValueLayout;
 /**
  * One scalar member of a struct mirror, read and written by its C member name. The member's layout carries
  * its byte order, so values come and go in host order; unsigned C types are widened or kept as Java's bits.
+ *
+ * <p>A record on purpose: the JIT trusts a record's final fields as constants, so a {@code static final} field's
+ * layout folds into a direct memory access. (With a plain class, every read went through the generic var handle
+ * path: a quarter of the flow event reader's time.) Make them with {@link #of}.
  */
-public final class StructField {
-
-    private final String name;
-    private final ValueLayout layout;
-    private final long offset;
-
-    private StructField(String name, ValueLayout layout, long offset) {
-        this.name = name;
-        this.layout = layout;
-        this.offset = offset;
-    }
+public record StructField(String name, ValueLayout layout, long offset) {
 
     public static StructField of(StructLayout struct, String name) {
         MemoryLayout member = struct.select(groupElement(name));
@@ -65,11 +59,6 @@ public final class StructField {
 
     public void setU64(MemorySegment s, long value) {
         s.set(as(ValueLayout.OfLong.class), offset, value);
-    }
-
-    /** Byte offset of the member in its struct. */
-    public long offset() {
-        return offset;
     }
 
     private <L extends ValueLayout> L as(Class<L> type) {

@@ -9,7 +9,6 @@ import io.septum.model.net.Ipv4Cidr;
 import io.septum.model.policy.Direction;
 import io.septum.model.policy.rules.RuleRef;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +32,7 @@ final class FlowEnricher {
     private final DropReasons reasons;
     private final Map<Long, Flow.FlowEndpoint> endpoints = new HashMap<>();
     private final Map<Long, List<String>> isolating = new HashMap<>();
+    private final InstantText times = new InstantText();
     private long cachedVersion = -1;
 
     FlowEnricher(ClusterView cluster, DropReasons reasons) {
@@ -40,13 +40,20 @@ final class FlowEnricher {
         this.reasons = reasons;
     }
 
-    Flow enrich(String node, long timeNanos, FlowRecord r) {
+    /**
+     * Drops the caches if the cluster view changed since the last batch (or they grew too big): called once per batch,
+     * so the flows of one batch are named from one version of the view.
+     */
+    void startBatch() {
         long version = cluster.version();
         if (version != cachedVersion || endpoints.size() > 100_000) {
             endpoints.clear();
             isolating.clear();
             cachedVersion = version;
         }
+    }
+
+    Flow enrich(String node, long timeNanos, FlowRecord r) {
         Flow.FlowEndpoint source = endpoint(r.sourceAddress(), r.sourceIdentity());
         Flow.FlowEndpoint destination = endpoint(r.destinationAddress(), r.destinationIdentity());
         String verdict = name(FlowRecord.VERDICT_NAMES, r.verdict(), "VERDICT_");
@@ -69,7 +76,7 @@ final class FlowEnricher {
         }
         List<String> flags = r.protocol() == 6 ? tcpFlags(r.tcpFlags()) : List.of();
         String summary = summary(source, r.sourcePort(), destination, r.destinationPort(), protocol, flags, verdict, reason, policies, rule);
-        return new Flow(Instant.ofEpochSecond(0, timeNanos).toString(), node, verdict, reason, direction, protocol, source,
+        return new Flow(times.format(timeNanos), node, verdict, reason, direction, protocol, source,
                 destination, r.sourcePort(), r.destinationPort(), flags, r.reply(), r.packetLength(), policies, rule, summary);
     }
 

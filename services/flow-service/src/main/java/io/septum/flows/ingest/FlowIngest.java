@@ -3,11 +3,11 @@ package io.septum.flows.ingest;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.septum.flows.cluster.ClusterView;
 import io.septum.flows.window.FlowWindow;
-import io.septum.model.flows.Flow;
 import io.septum.model.flows.FlowBatch;
 import io.septum.model.flows.FlowRecord;
 import io.septum.model.kv.Buckets;
@@ -48,10 +48,15 @@ public class FlowIngest {
 
     private final DropReasons reasons = DropReasons.load();
     private FlowEnricher enricher;
+    private FlowStats counters;
+    private FlowWindow flowWindow;
     private Dispatcher dispatcher;
 
     void start(@Observes StartupEvent event) {
-        enricher = new FlowEnricher(cluster, reasons);
+        // The dispatcher calls these per flow: through their client proxies, every call would look the bean up first.
+        enricher = new FlowEnricher(ClientProxy.unwrap(cluster), reasons);
+        counters = ClientProxy.unwrap(stats);
+        flowWindow = ClientProxy.unwrap(window);
         dispatcher = connection.createDispatcher(this::onMessage);
         dispatcher.setPendingLimits(pendingMessages, 512L * 1024 * 1024);
         dispatcher.subscribe(Buckets.FLOWS_SUBJECT_PREFIX + ">");
@@ -74,22 +79,22 @@ public class FlowIngest {
         try {
             batch = FlowBatch.decode(message.getData());
         } catch (IllegalArgumentException e) {
-            stats.undecodable(message.getSubject(), e.getMessage());
+            counters.undecodable(message.getSubject(), e.getMessage());
             return;
         }
         try {
             List<FlowWindow.Entry> entries = new ArrayList<>(batch.records().size());
+            enricher.startBatch();
             for (FlowRecord r : batch.records()) {
                 long time = batch.wallClockNanos(r);
-                Flow flow = enricher.enrich(batch.node(), time, r);
-                entries.add(new FlowWindow.Entry(time, flow));
-                stats.count(flow);
+                entries.add(new FlowWindow.Entry(time, enricher.enrich(batch.node(), time, r)));
             }
-            stats.batch(batch);
-            window.append(entries);
+            counters.count(entries);
+            counters.batch(batch);
+            flowWindow.append(entries);
         } catch (RuntimeException e) {
             LOG.errorf(e, "flows from %s: batch %d skipped", batch.node(), batch.sequence());
-            stats.undecodable(message.getSubject(), e.toString());
+            counters.undecodable(message.getSubject(), e.toString());
         }
     }
 }

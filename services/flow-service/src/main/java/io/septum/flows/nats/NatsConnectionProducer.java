@@ -3,6 +3,7 @@ package io.septum.flows.nats;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.septum.auth.nats.NatsUser;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -22,16 +23,18 @@ public class NatsConnectionProducer {
     @Produces
     @Singleton
     Connection connection(NatsConfig config) throws IOException {
-        Options options = Options.builder()
+        Options.Builder options = Options.builder()
                 .server(config.url())
                 .connectionName("flow-service")
                 .connectionTimeout(Duration.ofSeconds(5))
                 .maxReconnects(-1)
                 .connectionListener((connection, event) -> LOG.infof("NATS %s: %s", config.url(), event))
-                .errorListener(new SlowConsumerLog())
-                .build();
+                .errorListener(new SlowConsumerLog());
+        // The server lets this user write only what this service owns (infra/auth.sh).
+        config.user().ifPresent(user -> options.userInfo(user,
+                config.password().orElseGet(() -> NatsUser.read(config.credentialsDir(), user).password())));
         try {
-            return Nats.connect(options);
+            return Nats.connect(options.build());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("connect to NATS " + config.url() + ": interrupted", e);

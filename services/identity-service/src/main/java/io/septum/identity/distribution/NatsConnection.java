@@ -9,6 +9,7 @@ import io.nats.client.KeyValueOptions;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.quarkus.runtime.Startup;
+import io.septum.auth.nats.NatsUser;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -39,15 +40,17 @@ public class NatsConnection {
 
     public NatsConnection(NatsConfig config) throws InterruptedException {
         this.config = config;
-        Options options = new Options.Builder()
+        Options.Builder options = new Options.Builder()
                 .server(config.url())
                 .connectionName("identity-service")
                 .maxReconnects(-1)
                 .reconnectWait(Duration.ofSeconds(1))
                 .connectionTimeout(Duration.ofSeconds(2))
-                .connectionListener(this::connectionEvent)
-                .build();
-        Nats.connectAsynchronously(options, true);
+                .connectionListener(this::connectionEvent);
+        // The server lets this user write only what this service owns (infra/auth.sh).
+        config.user().ifPresent(user -> options.userInfo(user,
+                config.password().orElseGet(() -> NatsUser.read(config.credentialsDir(), user).password())));
+        Nats.connectAsynchronously(options.build(), true);
     }
 
     private void connectionEvent(Connection conn, ConnectionListener.Events event) {

@@ -1,5 +1,6 @@
 package io.septum.identity.replicas;
 
+import io.septum.auth.testing.LocalNats;
 import io.septum.auth.testing.TestTokens;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -42,7 +43,7 @@ final class ServiceProcess implements AutoCloseable {
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + DATABASE,
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + DATABASE,
-                "-Dseptum.nats.url=" + natsUrl,
+                "-Dseptum.nats.url=" + natsUrl, "-Dseptum.nats.credentials-dir=" + LocalNats.credentialsDirectory(),
                 "-Dmp.jwt.verify.publickey.location=" + TestTokens.KEY.resolveSibling("signing-key.pub.pem").toAbsolutePath()));
         this.properties.addAll(properties);
     }

@@ -9,6 +9,7 @@ import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatchOption;
 import io.nats.client.api.KeyValueWatcher;
+import io.septum.auth.testing.LocalNats;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class KvProbe implements AutoCloseable {
 
     public static KvProbe connect(String url) {
         try {
-            return new KvProbe(Nats.connect(url));
+            return new KvProbe(Nats.connect(LocalNats.options(url)));
         } catch (IOException e) {
             throw new IllegalStateException("connect to NATS at " + url + ": " + e, e);
         } catch (InterruptedException e) {

@@ -47,9 +47,9 @@ public final class JsonHttp {
         this.bearerToken = bearerToken;
     }
 
-    /** A node's enforcer API in the lab. */
-    public static JsonHttp enforcer(String node, String apiUrl) {
-        return new JsonHttp("enforcer of " + node, URI.create(apiUrl), "is it running? see './septum lab status'", Optional.empty());
+    /** A node's enforcer API in the lab; {@code bearerToken} authorizes endpoint changes (septum-admin). */
+    public static JsonHttp enforcer(String node, String apiUrl, Optional<String> bearerToken) {
+        return new JsonHttp("enforcer of " + node, URI.create(apiUrl), "is it running? see './septum lab status'", bearerToken);
     }
 
     /** A refusal or failure of a service, with the HTTP status (0 when unreachable) and its message. */

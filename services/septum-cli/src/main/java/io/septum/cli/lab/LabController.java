@@ -148,7 +148,9 @@ public final class LabController {
                 "--node", name, "--node-netns", network.nodeNetns(index),
                 "--nats", env.natsUrl(), "--identity-url", env.identityUrl().toString(), "--token-file", token.toString(),
                 "--api-port", Integer.toString(port), "--pin-dir", pins.toString(), "--state-dir", stateDir.toString(),
-                "--host-address", LabNetwork.GATEWAY));
+                "--host-address", LabNetwork.GATEWAY,
+                // Endpoint changes through the node's API need a token the services would accept too.
+                "--auth-public-key", env.localAuth().publicKey().toString()));
         if (underlay) {
             command.addAll(List.of("--host-address", LabNetwork.underlayAddress(index)));
             for (int other = 0; other < nodeCount; other++) {
@@ -159,7 +161,7 @@ public final class LabController {
         }
         // The node's NATS user (infra/auth.sh), when the installation has one: a NATS server started with
         // SEPTUM_NATS_AUTH=on accepts nothing else, one without users ignores it.
-        Path natsPassword = env.localAuth().dir().resolve("nats").resolve("enforcer-" + name + ".password");
+        Path natsPassword = env.natsCredentials().resolve("enforcer-" + name + ".password");
         if (Files.isReadable(natsPassword)) {
             command.addAll(List.of("--nats-user", "enforcer-" + name, "--nats-password-file", natsPassword.toString()));
         }
@@ -169,7 +171,7 @@ public final class LabController {
     }
 
     private void awaitEnforcer(LabState.NodeState node) {
-        JsonHttp api = JsonHttp.enforcer(node.name(), node.apiUrl());
+        JsonHttp api = JsonHttp.enforcer(node.name(), node.apiUrl(), env.token());
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
@@ -249,7 +251,7 @@ public final class LabController {
         body.put("ip", pod.ip());
         body.put("labels", pod.labels());
         body.put("namedPorts", namedPorts);
-        JsonHttp.enforcer(node.name(), node.apiUrl())
+        JsonHttp.enforcer(node.name(), node.apiUrl(), env.token())
                 .put("/v1/endpoints/" + pod.namespace() + "/" + pod.name(), body);
     }
 
@@ -370,7 +372,7 @@ public final class LabController {
         LabState.PodState pod = state.pod(key);
         Map<String, String> labels = change.applyTo(pod.labels());
         LabState.NodeState node = state.node(pod.node());
-        JsonHttp.enforcer(node.name(), node.apiUrl())
+        JsonHttp.enforcer(node.name(), node.apiUrl(), env.token())
                 .put("/v1/endpoints/" + pod.namespace() + "/" + pod.name() + "/labels", Map.of("labels", labels));
         List<LabState.PodState> pods = new ArrayList<>();
         for (LabState.PodState p : state.pods()) {
@@ -408,7 +410,7 @@ public final class LabController {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         for (LabState.NodeState node : state.nodes()) {
             try {
-                out.put(node.name(), JsonHttp.enforcer(node.name(), node.apiUrl()).get(path));
+                out.put(node.name(), JsonHttp.enforcer(node.name(), node.apiUrl(), env.token()).get(path));
             } catch (JsonHttp.ServiceException e) {
                 out.put(node.name(), JsonHttp.JSON.getNodeFactory().objectNode().put("error", e.getMessage()));
             }
