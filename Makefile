@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export JAVA_HOME := $(shell source infra/lib.sh && find_java25 2>/dev/null)
 MVN := ./mvnw -B -q
 
-.PHONY: help setup build up down demo test lab-down clean bench-datapath bench-policy-latency bench-policy-compute bench-flows bench-flow-cost
+.PHONY: help setup build up down demo test lab-down clean bench-datapath bench-policy-latency bench-policy-compute bench-flows bench-flow-cost bench-policy-apply bench-policy-propagation
 
 help:
 	@echo "make demo   - install what is missing, build, start the control plane, run the frontend/backend demo"
@@ -16,6 +16,8 @@ help:
 	@echo "make bench-datapath        - packet rate/throughput: no program vs Septum vs iptables/ipset (~9 min; ARGS=--quick)"
 	@echo "make bench-policy-latency  - policy apply -> enforced on 3 nodes, p50/p99 of 100 changes (~11 min; ARGS=--quick)"
 	@echo "make bench-policy-compute  - enforcer control plane: 10,000 identities x 1,000 CNP rules resolved (~1 min; ARGS=--quick)"
+	@echo "make bench-policy-apply    - 1,000 NetworkPolicies applied as one GitOps bundle and one by one (~8 min a round; ARGS=--quick)"
+	@echo "make bench-policy-propagation - policy apply -> realized on 100 simulated enforcers, p50/p99 of 100 changes (~3.5 min; ARGS=--quick)"
 	@echo "make bench-flows           - flow events/s from the BPF ring buffer to flow-service, losses counted (~1 min; ARGS=--quick)"
 	@echo "make bench-flow-cost       - packet-rate cost of flow events: events off vs per connection vs per packet (~4 min; ARGS=--quick)"
 	@echo "make bench-identity-alloc  - identity allocations/s via REST, 64 clients: new and known label sets (~2 min)"
@@ -78,6 +80,16 @@ bench-policy-latency: build
 bench-flows: build
 	@infra/nats.sh start bench
 	@$(BENCH_RUN) flows $(ARGS); status=$$?; infra/nats.sh stop bench >&2; exit $$status
+
+# policy-service of its own on :28082 (identity-service beside it on :28081), NATS "bench" (:4224), stopped afterwards.
+bench-policy-apply: build
+	@infra/nats.sh start bench
+	@$(BENCH_RUN) policy-apply $(ARGS); status=$$?; infra/nats.sh stop bench >&2; exit $$status
+
+# The same control plane and NATS; 100 enforcer control planes (no kernel) in the benchmark's own process.
+bench-policy-propagation: build
+	@infra/nats.sh start bench
+	@$(BENCH_RUN) policy-propagation $(ARGS); status=$$?; infra/nats.sh stop bench >&2; exit $$status
 
 # identity-service benchmarks (BENCHMARKS.md, identity-service): each builds the service, starts it on :38081 with
 # database septum_identity_bench (emptied) and a NATS of its own on :4225, runs, stops what it started and prints one

@@ -2,11 +2,13 @@ package io.septum.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.septum.bench.apply.PolicyApplyBenchmark;
 import io.septum.bench.compute.PolicyComputeBenchmark;
 import io.septum.bench.datapath.DatapathBenchmark;
 import io.septum.bench.datapath.Workload;
 import io.septum.bench.flows.FlowsBenchmark;
 import io.septum.bench.latency.PolicyLatencyBenchmark;
+import io.septum.bench.propagation.PolicyPropagationBenchmark;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,12 +17,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code septum-benchmarks datapath|policy-latency|policy-compute}: runs one benchmark, prints progress on standard error and,
+ * {@code septum-benchmarks datapath|policy-latency|policy-compute|policy-apply|…}: runs one benchmark, prints progress on standard error and,
  * last, its figures as one line of JSON on standard output. BENCHMARKS.md names and explains every figure.
  */
 @Command(name = "septum-benchmarks", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.DatapathCommand.class, BenchMain.PolicyLatencyCommand.class, BenchMain.PolicyComputeCommand.class,
-                BenchMain.FlowsCommand.class, BenchMain.FlowCostCommand.class})
+                BenchMain.FlowsCommand.class, BenchMain.FlowCostCommand.class, BenchMain.PolicyApplyCommand.class,
+                BenchMain.PolicyPropagationCommand.class})
 public final class BenchMain {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -154,6 +157,47 @@ public final class BenchMain {
             PolicyComputeBenchmark.Options options = new PolicyComputeBenchmark.Options(identities != null ? identities : base.identities(),
                     rules != null ? rules : base.rules(), rounds != null ? rounds : base.rounds());
             printResult(new PolicyComputeBenchmark(options, System.err).run());
+            return 0;
+        }
+    }
+
+    @Command(name = "policy-apply", description = "1,000 NetworkPolicies applied to policy-service as one GitOps bundle "
+            + "(create, unchanged, dry run, update) and one request each, on the real service, PostgreSQL and NATS.")
+    static final class PolicyApplyCommand implements Callable<Integer> {
+        @Option(names = "--quick", description = "100 policies, one round: a smoke test of the harness, not figures to quote.")
+        boolean quick;
+        @Option(names = "--policies", description = "Policies per bundle (default 1000).")
+        Integer policies;
+        @Option(names = "--rounds", description = "Rounds (default 5).")
+        Integer rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            PolicyApplyBenchmark.Options base = quick ? PolicyApplyBenchmark.Options.quick() : PolicyApplyBenchmark.Options.full();
+            printResult(new PolicyApplyBenchmark(new PolicyApplyBenchmark.Options(policies != null ? policies : base.policies(),
+                    rounds != null ? rounds : base.rounds()), System.err).run());
+            return 0;
+        }
+    }
+
+    @Command(name = "policy-propagation", description = "Policy change to realized on 100 simulated enforcers (the enforcer's "
+            + "watch, reconciler and status path with in-memory maps, many in this process), p50/p99 over 100 changes.")
+    static final class PolicyPropagationCommand implements Callable<Integer> {
+        @Option(names = "--quick", description = "10 nodes, 10 changes: a smoke test of the harness, not figures to quote.")
+        boolean quick;
+        @Option(names = "--nodes", description = "Simulated enforcers (default 100).")
+        Integer nodes;
+        @Option(names = "--pods-per-node", description = "Pods registered by each (default 10).")
+        Integer podsPerNode;
+        @Option(names = "--changes", description = "Policy changes to time (default 100).")
+        Integer changes;
+
+        @Override
+        public Integer call() throws Exception {
+            PolicyPropagationBenchmark.Options base = quick ? PolicyPropagationBenchmark.Options.quick() : PolicyPropagationBenchmark.Options.full();
+            printResult(new PolicyPropagationBenchmark(new PolicyPropagationBenchmark.Options(nodes != null ? nodes : base.nodes(),
+                    podsPerNode != null ? podsPerNode : base.podsPerNode(), base.labelSets(),
+                    changes != null ? changes : base.changes()), System.err).run());
             return 0;
         }
     }

@@ -1,5 +1,6 @@
 package io.septum.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.List;
 
@@ -43,6 +44,14 @@ public record Samples(List<Double> values) {
     public double max() {
         double[] sorted = sorted();
         return sorted[sorted.length - 1];
+    }
+
+    /** p50, p99, min and max, rounded to 0.1, as fields of {@code node}: how the benchmarks report a latency. */
+    public void putPercentiles(ObjectNode node) {
+        node.put("p50", Math.round(median() * 10) / 10.0);
+        node.put("p99", Math.round(percentile(99) * 10) / 10.0);
+        node.put("min", Math.round(min() * 10) / 10.0);
+        node.put("max", Math.round(max() * 10) / 10.0);
     }
 
     private double[] sorted() {

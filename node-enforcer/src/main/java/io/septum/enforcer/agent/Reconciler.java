@@ -17,7 +17,7 @@ import io.septum.enforcer.controlplane.resolve.PolicyBudget;
 import io.septum.enforcer.controlplane.resolve.PolicyInputs;
 import io.septum.enforcer.controlplane.resolve.Resolution;
 import io.septum.enforcer.datapath.BpfException;
-import io.septum.enforcer.datapath.Datapath;
+import io.septum.enforcer.datapath.EnforcementMaps;
 import io.septum.enforcer.datapath.EndpointInfo;
 import io.septum.enforcer.datapath.IpcacheValue;
 import io.septum.enforcer.datapath.Ipv4Prefix;
@@ -71,7 +71,7 @@ public final class Reconciler implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
 
-    private final Datapath datapath;
+    private final EnforcementMaps datapath;
     private final String nodeNetns;
     private final EndpointPolicyResolver resolver;
     private final PolicyBudget budget;
@@ -131,7 +131,7 @@ public final class Reconciler implements AutoCloseable {
      * @param policyEntriesPerEndpoint the most policy map entries one endpoint may use; at most the policy
      *                                 map's capacity (as pinned)
      */
-    public Reconciler(Datapath datapath, String nodeNetns, boolean allowFromHost, int policyEntriesPerEndpoint,
+    public Reconciler(EnforcementMaps datapath, String nodeNetns, boolean allowFromHost, int policyEntriesPerEndpoint,
             Consumer<Snapshot> onApplied) {
         this(datapath, nodeNetns, allowFromHost, policyEntriesPerEndpoint, Map.of(), onApplied);
     }
@@ -141,7 +141,7 @@ public final class Reconciler implements AutoCloseable {
      *                      {@code host}, the others' {@code remote-node}, as Cilium's ipcache does; written to the
      *                      ipcache beside the cluster's entries (an endpoint's entry wins on the same prefix)
      */
-    public Reconciler(Datapath datapath, String nodeNetns, boolean allowFromHost, int policyEntriesPerEndpoint,
+    public Reconciler(EnforcementMaps datapath, String nodeNetns, boolean allowFromHost, int policyEntriesPerEndpoint,
             Map<Ipv4Prefix, Integer> nodeAddresses, Consumer<Snapshot> onApplied) {
         this.nodeAddresses = Map.copyOf(nodeAddresses);
         this.datapath = datapath;
@@ -401,8 +401,10 @@ public final class Reconciler implements AutoCloseable {
             desiredPrefixes = desiredPrefixes();
 
             int mapUsed = endpoints.values().stream().mapToInt(r -> r.realized.size()).sum();
+            // Nothing changes the cluster state until the plans are made: endpoints selected alike share one resolution.
+            EndpointPolicyResolver.Batch resolutions = resolver.batch(cluster, ruleRefs);
             for (EndpointRuntime runtime : endpoints.values()) {
-                Plan plan = plan(runtime, changes, mapUsed);
+                Plan plan = plan(runtime, changes, mapUsed, resolutions);
                 if (plan != null) {
                     plans.add(plan);
                     mapUsed += (int) plan.diff().puts().keySet().stream().filter(k -> !runtime.realized.containsKey(k)).count();
@@ -516,7 +518,7 @@ public final class Reconciler implements AutoCloseable {
     }
 
     /** The endpoint's policy change, or null when it has none to make (or may not make it: see its problem). */
-    private Plan plan(EndpointRuntime runtime, ClusterChanges changes, int mapUsed) {
+    private Plan plan(EndpointRuntime runtime, ClusterChanges changes, int mapUsed, EndpointPolicyResolver.Batch resolutions) {
         if (runtime.ifindex == 0) {
             return null;
         }
@@ -536,7 +538,7 @@ public final class Reconciler implements AutoCloseable {
         if (runtime.overBudget != null && runtime.problem != null && !runtime.overBudget.affectedBy(changes, subject)) {
             return null; // the same inputs would give the same too-big policy
         }
-        Resolution desired = resolver.resolve(subject, cluster, ruleRefs);
+        Resolution desired = resolutions.resolve(subject);
         endpointsResolved++;
         MapStateDiff diff = desired.state().diffFrom(runtime.realized);
         int newKeys = (int) diff.puts().keySet().stream().filter(k -> !runtime.realized.containsKey(k)).count();

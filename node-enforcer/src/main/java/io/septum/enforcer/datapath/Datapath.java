@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe. Map handles ({@link #endpoints()} etc.) must not be used after {@link #close()}.
  */
-public final class Datapath implements AutoCloseable {
+public final class Datapath implements EnforcementMaps, AutoCloseable {
 
     /** The compiled programs, from the septum-bpf jar. */
     public static final String OBJECT_RESOURCE = "bpf/lxc.bpf.o";

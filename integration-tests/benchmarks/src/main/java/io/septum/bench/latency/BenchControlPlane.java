@@ -4,6 +4,7 @@ import io.septum.auth.token.LocalAuth;
 import io.septum.bench.Repo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,11 +22,11 @@ import java.util.concurrent.TimeUnit;
  * :28082, from their built jars, against the benchmark NATS (:4224, {@code infra/nats.sh start bench}) and the
  * {@code septum_*_sepbench} databases (emptied by Flyway at start), so a benchmark never disturbs a demo or a test run.
  */
-final class BenchControlPlane implements AutoCloseable {
+public final class BenchControlPlane implements AutoCloseable {
 
-    static final int IDENTITY_PORT = 28081;
-    static final int POLICY_PORT = 28082;
-    static final String NATS_URL = "nats://127.0.0.1:4224";
+    public static final int IDENTITY_PORT = 28081;
+    public static final int POLICY_PORT = 28082;
+    public static final String NATS_URL = "nats://127.0.0.1:4224";
     private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(90);
 
     /** identity-service and policy-service with their databases. */
@@ -38,7 +39,7 @@ final class BenchControlPlane implements AutoCloseable {
     private BenchControlPlane() {
     }
 
-    static BenchControlPlane start() throws InterruptedException {
+    public static BenchControlPlane start() throws InterruptedException {
         BenchControlPlane plane = new BenchControlPlane();
         // The services trust this installation's key; the CLI the benchmark runs (same SEPTUM_RUN) signs with it.
         LocalAuth.in(Repo.runDirectory()).ensure();
@@ -54,11 +55,22 @@ final class BenchControlPlane implements AutoCloseable {
         }
     }
 
-    static URI identityUrl() {
+    /** Fails unless the benchmark NATS listens; {@code command} is what starts it. */
+    public static void requireNats(String command) {
+        URI nats = URI.create(NATS_URL);
+        try {
+            new Socket(nats.getHost(), nats.getPort()).close();
+        } catch (IOException e) {
+            throw new IllegalStateException("the benchmark NATS is not running on " + nats.getHost() + ":" + nats.getPort()
+                    + "; start it with 'infra/nats.sh start bench' (" + command + " does)");
+        }
+    }
+
+    public static URI identityUrl() {
         return URI.create("http://127.0.0.1:" + IDENTITY_PORT);
     }
 
-    static URI policyUrl() {
+    public static URI policyUrl() {
         return URI.create("http://127.0.0.1:" + POLICY_PORT);
     }
 

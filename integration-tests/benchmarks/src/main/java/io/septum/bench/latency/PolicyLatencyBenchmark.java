@@ -10,7 +10,6 @@ import io.septum.bench.Samples;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -180,13 +179,7 @@ public final class PolicyLatencyBenchmark {
     }
 
     private static void requireNats() {
-        URI nats = URI.create(BenchControlPlane.NATS_URL);
-        try {
-            new Socket(nats.getHost(), nats.getPort()).close();
-        } catch (IOException e) {
-            throw new IllegalStateException("the benchmark NATS is not running on " + nats.getHost() + ":" + nats.getPort()
-                    + "; start it with 'infra/nats.sh start bench' (make bench-policy-latency does)");
-        }
+        BenchControlPlane.requireNats("make bench-policy-latency");
     }
 
     /** POSTs the policy and polls policy-service until every lab node reports it enforced; returns the milliseconds. */
@@ -267,10 +260,7 @@ public final class PolicyLatencyBenchmark {
     }
 
     private static void putPercentiles(ObjectNode node, Samples samples) {
-        node.put("p50", Math.round(samples.median() * 10) / 10.0);
-        node.put("p99", Math.round(samples.percentile(99) * 10) / 10.0);
-        node.put("min", Math.round(samples.min() * 10) / 10.0);
-        node.put("max", Math.round(samples.max() * 10) / 10.0);
+        samples.putPercentiles(node);
     }
 
     /** One pod per node (a on node-0, b on node-1, ...), each serving TCP 80 and 81. */

@@ -54,18 +54,111 @@ public final class EndpointPolicyResolver {
     }
 
     public Resolution resolve(EndpointSubject endpoint, ClusterState cluster, RuleRefs ruleRefs) {
-        Map<PolicyKey, PolicyEntry> entries = new HashMap<>();
-        Set<Direction> isolated = EnumSet.noneOf(Direction.class);
+        return compute(selecting(endpoint, cluster), endpoint.namedPorts(), cluster, ruleRefs).forEndpoint(endpoint);
+    }
+
+    /**
+     * Resolutions of many endpoints against one cluster state (a reconciliation pass): endpoints selected by the
+     * same policies, with the same named ports, get the same entries, so they are computed once and shared —
+     * the replicas of one deployment on a node, and every endpoint no policy selects. The cluster state and the
+     * rule numbers must not change while the batch is in use.
+     */
+    public Batch batch(ClusterState cluster, RuleRefs ruleRefs) {
+        return new Batch(cluster, ruleRefs);
+    }
+
+    /** See {@link #batch}. Owned by one thread, like the cluster state. */
+    public final class Batch {
+        private final ClusterState cluster;
+        private final RuleRefs ruleRefs;
+        private final Map<SharedKey, Shared> computed = new HashMap<>();
+
+        private Batch(ClusterState cluster, RuleRefs ruleRefs) {
+            this.cluster = cluster;
+            this.ruleRefs = ruleRefs;
+        }
+
+        /** The same as {@link EndpointPolicyResolver#resolve} with this batch's state, computed or shared. */
+        public Resolution resolve(EndpointSubject endpoint) {
+            PolicyRules[] selecting = selecting(endpoint, cluster).toArray(PolicyRules[]::new);
+            return computed.computeIfAbsent(new SharedKey(selecting, endpoint.namedPorts()),
+                    key -> compute(List.of(selecting), endpoint.namedPorts(), cluster, ruleRefs)).forEndpoint(endpoint);
+        }
+
+        /** Distinct resolutions computed so far; the others were shared. */
+        public int computedCount() {
+            return computed.size();
+        }
+    }
+
+    /**
+     * What decides a resolution besides the cluster state: the selecting policies (the cluster state's own objects,
+     * compared by reference: within a batch an equal policy is the same object) and the endpoint's named ports.
+     */
+    private record SharedKey(PolicyRules[] selecting, List<NamedPort> namedPorts) {
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof SharedKey other) || other.selecting.length != selecting.length || !namedPorts.equals(other.namedPorts)) {
+                return false;
+            }
+            for (int i = 0; i < selecting.length; i++) {
+                if (selecting[i] != other.selecting[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            int hash = namedPorts.hashCode();
+            for (PolicyRules rules : selecting) {
+                hash = 31 * hash + System.identityHashCode(rules);
+            }
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return selecting.length + " selecting policies, named ports " + namedPorts;
+        }
+    }
+
+    /** A resolution without its endpoint: what endpoints with the same {@link SharedKey} share. */
+    private record Shared(MapState state, Set<EndpointSelector> peerSelectors, boolean usesPrefixes, boolean usesPeerNamedPorts,
+                          Map<RuleRef, Integer> keysByRule, Set<Direction> audited) {
+        Shared {
+            peerSelectors = Set.copyOf(peerSelectors);
+            keysByRule = Map.copyOf(keysByRule);
+            audited = Set.copyOf(audited);
+        }
+
+        Resolution forEndpoint(EndpointSubject endpoint) {
+            return new Resolution(state, new PolicyInputs(endpoint, peerSelectors, usesPrefixes, usesPeerNamedPorts), keysByRule, audited);
+        }
+    }
+
+    /** The policies whose subject selects the endpoint, in the cluster state's order. */
+    private static List<PolicyRules> selecting(EndpointSubject endpoint, ClusterState cluster) {
         List<PolicyRules> selecting = new ArrayList<>();
         for (PolicyRules rules : cluster.policies()) {
             if (rules.subject().matches(endpoint.labels())) {
                 selecting.add(rules);
-                isolated.addAll(rules.isolates());
             }
+        }
+        return selecting;
+    }
+
+    /** The entries of an endpoint selected by {@code selecting}, whose own named ports are {@code namedPorts}. */
+    private Shared compute(List<PolicyRules> selecting, List<NamedPort> namedPorts, ClusterState cluster, RuleRefs ruleRefs) {
+        MapState.Builder entries = MapState.builder(16);
+        Set<Direction> isolated = EnumSet.noneOf(Direction.class);
+        for (PolicyRules rules : selecting) {
+            isolated.addAll(rules.isolates());
         }
         for (Direction direction : Direction.values()) {
             if (!isolated.contains(direction)) {
-                entries.put(PolicyKey.anyProtocol(0, direction), PolicyEntry.allow(0));
+                entries.merge(PolicyKey.anyProtocol(0, direction), PolicyEntry.allow(0));
             }
         }
         Set<EndpointSelector> peerSelectors = new HashSet<>();
@@ -90,13 +183,13 @@ public final class EndpointPolicyResolver {
                         if (l4 != null) {
                             // The same protocol/port prefixes for every identity: computed once per rule.
                             for (L4 p : l4) {
-                                merge(entries, new PolicyKey(identity, rule.direction(), p.protocol(), p.port(), p.prefixBits()), entry);
+                                entries.merge(identity, rule.direction(), p.protocol(), p.port(), p.prefixBits(), entry);
                                 keys++;
                             }
                             continue;
                         }
-                        for (PolicyKey key : keysFor(endpoint, cluster, rule, identity)) {
-                            merge(entries, key, entry);
+                        for (PolicyKey key : keysFor(namedPorts, cluster, rule, identity)) {
+                            entries.merge(key, entry);
                             keys++;
                         }
                     }
@@ -105,21 +198,23 @@ public final class EndpointPolicyResolver {
             }
         }
         if (allowFromHost && isolated.contains(Direction.INGRESS)) {
-            merge(entries, PolicyKey.anyProtocol(ReservedIdentity.HOST.id().value(), Direction.INGRESS), PolicyEntry.allow(0));
+            entries.merge(PolicyKey.anyProtocol(ReservedIdentity.HOST.id().value(), Direction.INGRESS), PolicyEntry.allow(0));
         }
-        dropAllowsCoveredByDenies(entries);
+        entries.dropAllowsCoveredByDenies();
         Set<Direction> audited = EnumSet.noneOf(Direction.class);
         for (PolicyRules rules : selecting) {
             if (rules.audit()) {
                 audited.addAll(rules.dropsIn());
             }
         }
-        PolicyInputs inputs = new PolicyInputs(endpoint, peerSelectors, usesPrefixes, usesPeerNamedPorts);
-        return new Resolution(MapState.adopt(entries), inputs, keysByRule, audited);
+        return new Shared(entries.build(), peerSelectors, usesPrefixes, usesPeerNamedPorts, keysByRule, audited);
     }
 
-    /** A protocol/port prefix of a policy key, as {@link PolicyKey} has it. */
+    /** A protocol/port prefix of a policy key, as {@link PolicyKey} has it (and checks it: once per rule, not per identity). */
     private record L4(int protocol, int port, int prefixBits) {
+        L4 {
+            new PolicyKey(0, Direction.INGRESS, protocol, port, prefixBits);
+        }
     }
 
     /** The rule's protocol/port prefixes when they do not depend on the peer (no port names); null otherwise. */
@@ -143,7 +238,7 @@ public final class EndpointPolicyResolver {
         return out;
     }
 
-    private static List<PolicyKey> keysFor(EndpointSubject endpoint, ClusterState cluster, PolicyRule rule, int identity) {
+    private static List<PolicyKey> keysFor(List<NamedPort> ownNamedPorts, ClusterState cluster, PolicyRule rule, int identity) {
         Direction direction = rule.direction();
         if (rule.ports().isEmpty()) {
             return List.of(PolicyKey.anyProtocol(identity, direction));
@@ -153,7 +248,7 @@ public final class EndpointPolicyResolver {
             int protocol = port.protocol().number();
             if (port.isNamed()) {
                 // The name is the destination pod's: ours for ingress, the peer's pods' for egress.
-                List<NamedPort> candidates = direction == Direction.INGRESS ? endpoint.namedPorts()
+                List<NamedPort> candidates = direction == Direction.INGRESS ? ownNamedPorts
                         : identity == 0 ? cluster.allNamedPorts() : cluster.namedPortsOf(identity);
                 for (NamedPort named : candidates) {
                     if (named.name().equals(port.portName()) && named.protocol().equalsIgnoreCase(port.protocol().name())) {
@@ -169,47 +264,5 @@ public final class EndpointPolicyResolver {
             }
         }
         return keys;
-    }
-
-    private static void merge(Map<PolicyKey, PolicyEntry> entries, PolicyKey key, PolicyEntry entry) {
-        entries.merge(key, entry, (old, incoming) -> {
-            if (old.deny() != incoming.deny()) {
-                return old.deny() ? old : incoming;
-            }
-            // Same verdict from several rules: keep the smaller number, so the result does not depend on order.
-            return Integer.compareUnsigned(old.ruleRef(), incoming.ruleRef()) <= 0 ? old : incoming;
-        });
-    }
-
-    /** Only a deny of the same identity and direction can cover an allow: index them by both, packed in a long. */
-    private static long scope(PolicyKey key) {
-        return ((long) key.identity() << 1) | key.direction().code();
-    }
-
-    private static void dropAllowsCoveredByDenies(Map<PolicyKey, PolicyEntry> entries) {
-        Map<Long, List<PolicyKey>> denies = new HashMap<>();
-        entries.forEach((key, entry) -> {
-            if (entry.deny()) {
-                denies.computeIfAbsent(scope(key), s -> new ArrayList<>()).add(key);
-            }
-        });
-        if (denies.isEmpty()) {
-            return;
-        }
-        entries.entrySet().removeIf(e -> {
-            if (e.getValue().deny()) {
-                return false;
-            }
-            List<PolicyKey> sameScope = denies.get(scope(e.getKey()));
-            if (sameScope == null) {
-                return false;
-            }
-            for (PolicyKey deny : sameScope) {
-                if (e.getKey().coveredBy(deny)) {
-                    return true;
-                }
-            }
-            return false;
-        });
     }
 }

@@ -1,5 +1,6 @@
 package io.septum.enforcer.datapath.maps;
 
+import io.septum.enforcer.datapath.EnforcementMaps;
 import static io.septum.enforcer.datapath.libbpf.CTypes.BE16;
 import static io.septum.enforcer.datapath.libbpf.CTypes.BE32;
 import static io.septum.enforcer.datapath.libbpf.CTypes.U32;
@@ -25,7 +26,7 @@ import java.util.Map;
  * the least recently used entry when full). Written by the datapath; user space reads it and removes the
  * entries of endpoints that are gone.
  */
-public final class ConntrackMap {
+public final class ConntrackMap implements EnforcementMaps.Conntrack {
 
     public static final String NAME = "ct";
 

@@ -1,5 +1,6 @@
 package io.septum.enforcer.datapath.maps;
 
+import io.septum.enforcer.datapath.EnforcementMaps;
 import static io.septum.enforcer.datapath.libbpf.CTypes.BE32;
 import static io.septum.enforcer.datapath.libbpf.CTypes.U32;
 import static io.septum.enforcer.datapath.libbpf.CTypes.pad;
@@ -14,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Map {@code endpoints}: host-side veth ifindex (in the node's netns) to the pod behind it. */
-public final class EndpointMap {
+public final class EndpointMap implements EnforcementMaps.Endpoints {
 
     public static final String NAME = "endpoints";
 

@@ -1,5 +1,6 @@
 package io.septum.enforcer.datapath.maps;
 
+import io.septum.enforcer.datapath.EnforcementMaps;
 import static io.septum.enforcer.datapath.libbpf.CTypes.BE32;
 import static io.septum.enforcer.datapath.libbpf.CTypes.U32;
 import static io.septum.enforcer.datapath.libbpf.CTypes.pad;
@@ -19,7 +20,7 @@ import java.util.Optional;
  * Map {@code ipcache}: IPv4 prefix to security identity, cluster-wide; an LPM trie, so an address gets the
  * identity of the longest prefix containing it, and an address no prefix contains is the world (2).
  */
-public final class IpcacheMap {
+public final class IpcacheMap implements EnforcementMaps.Ipcache {
 
     public static final String NAME = "ipcache";
 

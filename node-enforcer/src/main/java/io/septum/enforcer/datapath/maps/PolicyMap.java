@@ -1,5 +1,6 @@
 package io.septum.enforcer.datapath.maps;
 
+import io.septum.enforcer.datapath.EnforcementMaps;
 import static io.septum.enforcer.datapath.libbpf.CTypes.BE16;
 import static io.septum.enforcer.datapath.libbpf.CTypes.U32;
 import static io.septum.enforcer.datapath.libbpf.CTypes.U8;
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link io.septum.enforcer.datapath.EndpointInfo#policyEpoch() policy epoch} afterwards: each open
  * connection is then re-checked on its next packet and dropped if no longer allowed.
  */
-public final class PolicyMap {
+public final class PolicyMap implements EnforcementMaps.Policy {
 
     public static final String NAME = "policy";
 

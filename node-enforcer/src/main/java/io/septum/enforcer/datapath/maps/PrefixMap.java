@@ -1,5 +1,6 @@
 package io.septum.enforcer.datapath.maps;
 
+import io.septum.enforcer.datapath.EnforcementMaps;
 import static io.septum.enforcer.datapath.libbpf.CTypes.U32;
 import static io.septum.enforcer.datapath.libbpf.CTypes.pad;
 
@@ -18,7 +19,7 @@ import java.util.Optional;
  * up here beside the ipcache, so an ipBlock matches pods too: policy entries for the CIDR identity apply
  * whatever identity the ipcache gives the address. An address no prefix contains has no CIDR identity (0).
  */
-public final class PrefixMap {
+public final class PrefixMap implements EnforcementMaps.Prefixes {
 
     public static final String NAME = "prefixes";
 

@@ -6,6 +6,7 @@ import io.septum.enforcer.controlplane.mapstate.MapState;
 import io.septum.enforcer.controlplane.mapstate.RuleRefs;
 import io.septum.enforcer.controlplane.resolve.EndpointPolicyResolver;
 import io.septum.enforcer.controlplane.resolve.EndpointSubject;
+import io.septum.enforcer.controlplane.resolve.Resolution;
 import io.septum.model.kv.IpcacheRecord;
 import io.septum.model.kv.NamedPort;
 import io.septum.model.labels.Labels;
@@ -66,7 +67,9 @@ public final class Explainer {
         Explanation.DirectionVerdict ingress = destinationPod
                 .map(pod -> decide(cluster, pod, Direction.INGRESS, sourceAddress, port, protocol))
                 .orElseGet(() -> new Explanation.DirectionVerdict(false, "allowed", "not enforced", "", List.of(), List.of()));
-        String verdict = egress.allowed() && ingress.allowed() ? "allowed" : "denied";
+        // A drop in a direction the endpoint audits is let through by the datapath (reported as AUDIT, not DROPPED).
+        String verdict = egress.denied() || ingress.denied() ? "denied"
+                : egress.audited() || ingress.audited() ? "audited" : "allowed";
         return new Explanation(fromEnd, toEnd, port, protocol.name(), verdict, egress, ingress);
     }
 
@@ -75,7 +78,8 @@ public final class Explainer {
         Labels labels = labels(cluster, endpoint);
         EndpointSubject subject = new EndpointSubject(endpoint.identity(), labels, endpoint.namedPorts());
         RuleRefs ruleRefs = new RuleRefs();
-        MapState state = resolver.resolve(subject, cluster, ruleRefs).state();
+        Resolution resolution = resolver.resolve(subject, cluster, ruleRefs);
+        MapState state = resolution.state();
         PolicyDecision.Peer peer = PolicyDecision.peer(cluster, peerAddress);
         PolicyDecision.Decision decision = PolicyDecision.decide(state, peer, direction, protocol.number(), port);
 
@@ -102,7 +106,8 @@ public final class Explainer {
         } else {
             reason = decision.denyRule() ? "denied by deny rule" : "default deny";
         }
-        return new Explanation.DirectionVerdict(true, decision.allowed() ? "allowed" : "denied", reason, rule, matching, isolatedBy);
+        String verdict = decision.allowed() ? "allowed" : resolution.audited().contains(direction) ? "audited" : "denied";
+        return new Explanation.DirectionVerdict(true, verdict, reason, rule, matching, isolatedBy);
     }
 
     private static boolean matchesPeer(ClusterState cluster, PolicyRule rule, PolicyDecision.Peer peer) {

@@ -6,10 +6,11 @@ import java.util.List;
 
 /**
  * Why the datapath lets a connection through or drops it: the verdict of each direction (egress at the
- * source's veth, ingress at the destination's) and the overall one, which allows only when both do.
+ * source's veth, ingress at the destination's) and the overall one: denied when a direction is, else audited
+ * when a direction is (the datapath lets it through and reports it as AUDIT), else allowed.
  */
 public record Explanation(Endpoint from, Endpoint to, int port, String protocol,
-                          @Schema(enumeration = {"allowed", "denied"}) String verdict,
+                          @Schema(enumeration = {"allowed", "audited", "denied"}) String verdict,
                           DirectionVerdict egress, DirectionVerdict ingress) {
 
     /**
@@ -32,10 +33,12 @@ public record Explanation(Endpoint from, Endpoint to, int port, String protocol,
      * direction: everything passes), "allowed by rule", "denied by deny rule", "default deny" (isolated by
      * {@code isolatedBy} and no rule allows it). {@code rule} is the deciding rule as the enforcer names it
      * ("NetworkPolicy x/allow ingress[0]"; empty when none); {@code matchingRules} every rule of the
-     * policies selecting the endpoint that matches this connection.
+     * policies selecting the endpoint that matches this connection. {@code verdict} is "audited" for a drop
+     * in a direction the endpoint audits (a policy in audit mode selects it there): the datapath lets the
+     * packet through and reports it as AUDIT; {@code reason} still says why it would be dropped.
      */
     public record DirectionVerdict(boolean enforced,
-                                   @Schema(enumeration = {"allowed", "denied"}) String verdict,
+                                   @Schema(enumeration = {"allowed", "audited", "denied"}) String verdict,
                                    @Schema(enumeration = {"not enforced", "not isolated", "allowed by rule", "denied by deny rule", "default deny"}) String reason,
                                    String rule, List<RuleMatch> matchingRules, List<String> isolatedBy) {
         public DirectionVerdict {
@@ -43,8 +46,12 @@ public record Explanation(Endpoint from, Endpoint to, int port, String protocol,
             isolatedBy = List.copyOf(isolatedBy);
         }
 
-        boolean allowed() {
-            return "allowed".equals(verdict);
+        boolean denied() {
+            return "denied".equals(verdict);
+        }
+
+        boolean audited() {
+            return "audited".equals(verdict);
         }
     }
 

@@ -103,6 +103,47 @@ class ExplainerTest {
     }
 
     @Test
+    void aDropInADirectionAPolicyInAuditModeSelectsIsAuditedNotDenied() throws Exception {
+        apply("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: allow-a, namespace: x, annotations: {policy.septum.io/audit: "true"}}
+                spec:
+                  podSelector: {matchLabels: {pod: b}}
+                  ingress:
+                  - from: [{podSelector: {matchLabels: {pod: a}}}]
+                    ports: [{port: 80, protocol: TCP}]
+                """);
+        // What the policy allows stays allowed, by its rule.
+        Explanation allowed = explain("x/a", "x/b", 80);
+        assertThat(allowed.verdict()).isEqualTo("allowed");
+        assertThat(allowed.ingress().rule()).isEqualTo("NetworkPolicy x/allow-a ingress[0]");
+
+        // What it would drop is let through as AUDIT: the reason still says why it would be dropped.
+        Explanation audited = explain("y/a", "x/b", 80);
+        assertThat(audited.verdict()).isEqualTo("audited");
+        assertThat(audited.ingress().verdict()).isEqualTo("audited");
+        assertThat(audited.ingress().reason()).isEqualTo("default deny");
+        assertThat(audited.ingress().isolatedBy()).containsExactly("NetworkPolicy x/allow-a");
+        assertThat(audited.egress().verdict()).isEqualTo("allowed");
+
+        // A deny from a policy not in audit mode, in the other direction, is still a drop: denied wins over audited.
+        apply("""
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata: {name: deny-egress, namespace: y}
+                spec:
+                  endpointSelector: {matchLabels: {pod: a}}
+                  egressDeny: [{toEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: x}}]}]
+                """);
+        Explanation denied = explain("y/a", "x/b", 80);
+        assertThat(denied.egress().verdict()).isEqualTo("denied");
+        assertThat(denied.egress().reason()).isEqualTo("denied by deny rule");
+        assertThat(denied.ingress().verdict()).isEqualTo("audited");
+        assertThat(denied.verdict()).isEqualTo("denied");
+    }
+
+    @Test
     void egressToAddressesOutsideThePodsIsDecidedAtTheSourceOnly() throws Exception {
         apply("""
                 apiVersion: networking.k8s.io/v1

@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 /** {@code septum policy explain}: why a connection is allowed or dropped, from policy-service's /v1/explain. */
 @Command(name = "explain", description = {"Why the datapath allows or drops a connection: the verdict of egress at the source and",
         "ingress at the destination, the rule that decides each, or which policies isolate the endpoint (default deny).",
-        "Exit status: 0 when the connection is allowed, 1 when it is denied."})
+        "Exit status: 0 when the connection goes through (allowed, or audited: a would-be drop a policy in audit mode",
+        "lets through), 1 when it is denied."})
 final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--from", required = true, paramLabel = "NS/POD", description = "The source pod.")
@@ -35,7 +36,7 @@ final class ExplainCommand implements Callable<Integer> {
         } else {
             print(answer, System.out);
         }
-        return "allowed".equals(answer.path("verdict").asText()) ? 0 : 1;
+        return "denied".equals(answer.path("verdict").asText()) ? 1 : 0;
     }
 
     static void print(JsonNode answer, PrintStream out) {

@@ -1,0 +1,223 @@
+package io.septum.bench.propagation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.septum.auth.token.LocalAuth;
+import io.septum.bench.Repo;
+import io.septum.bench.ServiceApi;
+import io.septum.bench.Samples;
+import io.septum.bench.latency.BenchControlPlane;
+import io.septum.enforcer.agent.endpoints.LocalEndpoint;
+import io.septum.enforcer.datapath.Direction;
+import io.septum.enforcer.datapath.PolicyMapKey;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Policy change to realized on every node with many enforcers: the benchmark's own identity-service and
+ * policy-service (PostgreSQL, NATS "bench"), and N {@link SimulatedEnforcer}s in this process — the enforcer's
+ * own watch, reconciler and status classes, each with its NATS connection, node name, enforcer token and pods
+ * (registered through identity-service), with in-memory maps instead of the kernel's. One NetworkPolicy selects
+ * every pod of the namespace and allows ingress from all of them on a port that flips between 80 and 81 with each
+ * change, so every change rewrites policy entries of every endpoint on every node.
+ *
+ * <p>A change is timed from the start of its {@code POST /v1/policies} (and, apart, from its answer) until
+ * {@code GET /v1/revisions/{n}} — policy-service's own count of the nodes whose status report covers the
+ * revision — says all N realized it, polled every 5 ms. After the first and the last change every node's maps are
+ * checked (untimed): each endpoint has ingress entries for the allowed port and none for the other.
+ */
+public final class PolicyPropagationBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NAMESPACE = "prop";
+    private static final int STATUS_POLL_MILLIS = 5;
+    private static final Duration REALIZED_WITHIN = Duration.ofSeconds(60);
+    /** Held here: a logger nobody references may be collected, and its level with it. */
+    private static final List<Logger> QUIET = List.of(Logger.getLogger("io.septum"), Logger.getLogger("io.nats"));
+
+    public record Options(int nodes, int podsPerNode, int labelSets, int changes) {
+        public Options {
+            if (nodes < 1 || nodes > 250 || podsPerNode < 1 || podsPerNode > 250 || labelSets < 1 || changes < 2) {
+                throw new IllegalArgumentException("need 1-250 nodes, 1-250 pods per node, 1 label set and 2 changes");
+            }
+        }
+
+        public static Options full() {
+            return new Options(100, 10, 20, 100);
+        }
+
+        /** 10 nodes, 10 changes: checks that the harness works, its figures are not worth quoting. */
+        public static Options quick() {
+            return new Options(10, 5, 5, 10);
+        }
+    }
+
+    private final Options options;
+    private final PrintStream progress;
+    private final ServiceApi policies = new ServiceApi(BenchControlPlane.policyUrl());
+    private int allowedPort = 80;
+
+    public PolicyPropagationBenchmark(Options options, PrintStream progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    @SuppressWarnings("try") // the control plane is held for the run, never called: it is reached over HTTP and NATS
+    public ObjectNode run() throws Exception {
+        BenchControlPlane.requireNats("make bench-policy-propagation");
+        // A hundred reconcilers log every bucket sync and pass at INFO: keep standard error for the progress lines.
+        QUIET.forEach(logger -> logger.setLevel(Level.WARNING));
+        long started = System.nanoTime();
+        progress.println("starting identity-service :" + BenchControlPlane.IDENTITY_PORT + " and policy-service :" + BenchControlPlane.POLICY_PORT);
+        List<SimulatedEnforcer> enforcers = new ArrayList<>();
+        try (BenchControlPlane plane = BenchControlPlane.start()) {
+            try {
+                policies.send("DELETE", "/v1/policies", null);
+                policies.send("POST", "/v1/policies", policy(allowedPort));
+                // Pods of a namespace identity-service does not know are refused: create it, as ./septum lab up does.
+                new ServiceApi(BenchControlPlane.identityUrl()).sendJson("PUT", "/v1/namespaces/" + NAMESPACE, Map.of("labels", Map.of()));
+                startEnforcers(enforcers);
+                long first = policies.send("POST", "/v1/policies", policy(allowedPort = otherPort(allowedPort))).path("revision").asLong();
+                awaitRealized(first, System.nanoTime());
+                verify(enforcers);
+
+                List<Double> fromRequest = new ArrayList<>();
+                List<Double> fromResponse = new ArrayList<>();
+                for (int i = 0; i < options.changes(); i++) {
+                    allowedPort = otherPort(allowedPort);
+                    long t0 = System.nanoTime();
+                    long revision = policies.send("POST", "/v1/policies", policy(allowedPort)).path("revision").asLong();
+                    long t1 = System.nanoTime();
+                    long t2 = awaitRealized(revision, t0);
+                    fromRequest.add(millis(t2 - t0));
+                    fromResponse.add(millis(t2 - t1));
+                    if (i == 0) {
+                        verify(enforcers);
+                    }
+                    if ((i + 1) % 10 == 0) {
+                        progress.printf(Locale.ROOT, "change %d/%d: realized on all %d nodes %.1f ms after the request%n",
+                                i + 1, options.changes(), options.nodes(), fromRequest.getLast());
+                    }
+                }
+                verify(enforcers);
+                policies.send("DELETE", "/v1/policies", null);
+
+                ObjectNode out = JSON.createObjectNode();
+                out.put("benchmark", "policy-propagation");
+                out.put("nodes", options.nodes());
+                out.put("pods_per_node", options.podsPerNode());
+                out.put("label_sets", options.labelSets());
+                out.put("changes", options.changes());
+                new Samples(fromRequest).putPercentiles(out.putObject("apply_to_realized_all_ms"));
+                new Samples(fromResponse).putPercentiles(out.putObject("response_to_realized_all_ms"));
+                out.put("verified_in_maps", true);
+                out.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+                return out;
+            } finally {
+                // Before the services stop: their lease renewals would only warn that identity-service is gone.
+                enforcers.forEach(SimulatedEnforcer::close);
+            }
+        }
+    }
+
+    /** Starts the simulated enforcers and registers their pods, a few at a time (identity-service serves them all). */
+    private void startEnforcers(List<SimulatedEnforcer> enforcers) throws Exception {
+        progress.println("starting " + options.nodes() + " simulated enforcers with " + options.podsPerNode() + " pods each");
+        LocalAuth auth = LocalAuth.in(Repo.runDirectory());
+        URI identityUrl = BenchControlPlane.identityUrl();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<SimulatedEnforcer>> started = new ArrayList<>();
+            for (int n = 0; n < options.nodes(); n++) {
+                int index = n;
+                started.add(pool.submit(() -> {
+                    String node = "sim-%03d".formatted(index);
+                    SimulatedEnforcer enforcer = SimulatedEnforcer.start(node, BenchControlPlane.NATS_URL, identityUrl, auth.mintNodeToken(node));
+                    synchronized (enforcers) {
+                        enforcers.add(enforcer);
+                    }
+                    for (int p = 0; p < options.podsPerNode(); p++) {
+                        enforcer.addPod(new LocalEndpoint(NAMESPACE, "p-%03d-%03d".formatted(index, p), "lxc%d-%d".formatted(index, p),
+                                "10.77.%d.%d".formatted(index, p + 2), Map.of("app", "a" + ((index * options.podsPerNode() + p) % options.labelSets())),
+                                List.of()));
+                    }
+                    return enforcer;
+                }));
+            }
+            for (Future<SimulatedEnforcer> f : started) {
+                f.get();
+            }
+        }
+        for (SimulatedEnforcer enforcer : enforcers) {
+            var snapshot = enforcer.snapshot();
+            if (snapshot.endpointsReady() != options.podsPerNode()) {
+                throw new IllegalStateException("node " + enforcer.node() + ": " + snapshot.endpointsReady() + " of " + options.podsPerNode()
+                        + " endpoints ready; problems: " + snapshot.problems());
+            }
+        }
+    }
+
+    /** Polls policy-service until every simulated node realized {@code revision}; returns that moment (System.nanoTime). */
+    private long awaitRealized(long revision, long since) throws IOException, InterruptedException {
+        while (true) {
+            JsonNode info = policies.send("GET", "/v1/revisions/" + revision, null).path("revision");
+            if (info.path("realizedNodes").asInt() >= options.nodes()) {
+                return System.nanoTime();
+            }
+            if (System.nanoTime() - since > REALIZED_WITHIN.toNanos()) {
+                throw new IllegalStateException("revision " + revision + " was realized by " + info.path("realizedNodes") + " of "
+                        + options.nodes() + " nodes after " + REALIZED_WITHIN.toSeconds() + " s");
+            }
+            Thread.sleep(STATUS_POLL_MILLIS);
+        }
+    }
+
+    /** Every node's every endpoint has ingress entries for the allowed port and none for the other one. */
+    private void verify(List<SimulatedEnforcer> enforcers) {
+        for (SimulatedEnforcer enforcer : enforcers) {
+            List<PolicyMapKey> ingress = enforcer.policyKeys().stream().filter(k -> k.direction() == Direction.INGRESS.code()).toList();
+            long endpointsAllowed = ingress.stream().filter(k -> k.port() == allowedPort).map(PolicyMapKey::endpointId).distinct().count();
+            boolean otherPort = ingress.stream().anyMatch(k -> k.port() == otherPort(allowedPort));
+            if (endpointsAllowed != options.podsPerNode() || otherPort) {
+                throw new IllegalStateException("node " + enforcer.node() + " with port " + allowedPort + " allowed: " + endpointsAllowed + " of "
+                        + options.podsPerNode() + " endpoints have entries for it" + (otherPort ? ", and some still allow port " + otherPort(allowedPort) : ""));
+            }
+        }
+        progress.println("verified: on all " + enforcers.size() + " nodes every endpoint's ingress entries allow port " + allowedPort + " only");
+    }
+
+    /** Every pod of the namespace accepts TCP {@code port} from every pod of the namespace, and nothing else. */
+    private static String policy(int port) {
+        return """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: propagation-toggle, namespace: %s}
+                spec:
+                  podSelector: {}
+                  policyTypes: [Ingress]
+                  ingress:
+                  - from: [{podSelector: {}}]
+                    ports: [{port: %d, protocol: TCP}]
+                """.formatted(NAMESPACE, port);
+    }
+
+
+    private static int otherPort(int port) {
+        return port == 80 ? 81 : 80;
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+}

@@ -1,0 +1,121 @@
+package io.septum.bench.propagation;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.septum.auth.nats.NatsUser;
+import io.septum.bench.Repo;
+import io.septum.enforcer.agent.Reconciler;
+import io.septum.enforcer.agent.auth.BearerToken;
+import io.septum.enforcer.agent.cluster.ClusterWatch;
+import io.septum.enforcer.agent.endpoints.IdentityServiceClient;
+import io.septum.enforcer.agent.endpoints.LocalEndpoint;
+import io.septum.enforcer.agent.leases.LeaseClient;
+import io.septum.enforcer.agent.leases.LeaseRenewer;
+import io.septum.enforcer.agent.leases.ReconcilerEndpoints;
+import io.septum.enforcer.agent.status.StatusPublisher;
+import io.septum.enforcer.datapath.PolicyMapKey;
+import io.septum.model.labels.Labels;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node enforcer without a kernel: the agent's own watch and control-plane path — its NATS connection,
+ * {@link ClusterWatch} on the three buckets, {@link Reconciler} (ClusterState, SelectorCache,
+ * EndpointPolicyResolver, the map diff), {@link StatusPublisher} on {@code status.<node>} and {@link LeaseRenewer} —
+ * wired as {@code EnforcerMain} wires them, with {@link InMemoryMaps} where the kernel's maps would be. Its pods
+ * are registered with identity-service under the node's own enforcer token, as the enforcer's local API does
+ * when the CNI plugin adds a pod (the identity-service answer gives the identity; identity-service writes the
+ * ipcache entry every other node watches). Unlike the real enforcer it keeps no on-disk record of its pods.
+ */
+final class SimulatedEnforcer implements AutoCloseable {
+
+    /** The kernel defaults of EnforcerMain: --policy-map-entries and --policy-entries-per-endpoint. */
+    private static final int POLICY_MAP_ENTRIES = 1 << 20;
+    private static final int POLICY_ENTRIES_PER_ENDPOINT = 1 << 16;
+    private static final int PREFIX_MAP_ENTRIES = 16384;
+
+    private final String node;
+    private final InMemoryMaps maps = new InMemoryMaps(POLICY_MAP_ENTRIES, PREFIX_MAP_ENTRIES);
+    private final Connection nats;
+    private final StatusPublisher status;
+    private final Reconciler reconciler;
+    private final ClusterWatch watch;
+    private final IdentityServiceClient identityService;
+    private final LeaseRenewer leases;
+
+    private SimulatedEnforcer(String node, Connection nats, URI identityUrl, Path tokenFile) {
+        this.node = node;
+        this.nats = nats;
+        BearerToken token = new BearerToken(Optional.of(tokenFile));
+        this.identityService = new IdentityServiceClient(identityUrl, token);
+        this.status = new StatusPublisher(nats, node, 2_000);
+        this.reconciler = new Reconciler(maps, "", true, POLICY_ENTRIES_PER_ENDPOINT, Map.of(), status::offer);
+        this.watch = new ClusterWatch(nats, reconciler::submit);
+        this.leases = new LeaseRenewer(node, new LeaseClient(identityUrl, token), new ReconcilerEndpoints(node, reconciler, identityService));
+    }
+
+    /** Connects to NATS and starts in EnforcerMain's order; returns once all three buckets have been read. */
+    static SimulatedEnforcer start(String node, String natsUrl, URI identityUrl, Path tokenFile) throws Exception {
+        // As the installation's NATS admin: infra/auth.sh makes users for 16 real nodes, not for 100 simulated ones.
+        NatsUser admin = NatsUser.read(Repo.natsCredentials(), NatsUser.ADMIN);
+        Connection nats = Nats.connect(new Options.Builder().server(natsUrl).connectionName("septum-sim-enforcer-" + node)
+                .userInfo(admin.name(), admin.password()).maxReconnects(-1).reconnectWait(Duration.ofMillis(500)).build());
+        SimulatedEnforcer enforcer = new SimulatedEnforcer(node, nats, identityUrl, tokenFile);
+        try {
+            enforcer.reconciler.start();
+            enforcer.reconciler.adopt(List.of()).get(30, TimeUnit.SECONDS);
+            enforcer.status.start();
+            enforcer.leases.start();
+            enforcer.watch.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!enforcer.reconciler.snapshot().get(30, TimeUnit.SECONDS).synced()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("simulated enforcer " + node + ": the buckets were not read within 60 s");
+                }
+                Thread.sleep(20);
+            }
+            return enforcer;
+        } catch (Exception | Error e) {
+            enforcer.close();
+            throw e;
+        }
+    }
+
+    String node() {
+        return node;
+    }
+
+    /** What the enforcer's local API does for PUT /v1/endpoints/{ns}/{pod}: identity-service first, then the maps. */
+    void addPod(LocalEndpoint pod) throws Exception {
+        IdentityServiceClient.RegisteredEndpoint registered = identityService.putEndpoint(node, pod);
+        reconciler.upsertEndpoint(pod, registered.identity().id(), Labels.parse(registered.identity().labels())).get(60, TimeUnit.SECONDS);
+    }
+
+    Reconciler.Snapshot snapshot() throws Exception {
+        return reconciler.snapshot().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The policy map's keys, as the reconciler wrote them. */
+    List<PolicyMapKey> policyKeys() {
+        return List.copyOf(maps.policyEntries().keySet());
+    }
+
+    @Override
+    public void close() {
+        leases.close();
+        watch.close();
+        reconciler.close();
+        status.close();
+        try {
+            nats.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
