@@ -78,12 +78,14 @@ service_user() {
   printf '      publish: {allow: [">"], deny: [%s%s"status.>", "flows.>"]}\n' "$(bucket_writes "$@")" "$(bucket_admin "$@")"
   printf '      subscribe: {allow: [">"]}}}\n'
 }
-# Reading a bucket: its info, consumers (watches) of its stream, direct gets, acks and flow control. A wildcard
-# is a whole subject token in NATS ("KV_*" would be literal), so each bucket is named.
+# Reading a bucket: its info, consumers (watches) of its stream, direct gets (by sequence: how the traced enforcer
+# reads an entry's headers; by subject), acks and flow control. A wildcard is a whole subject token in NATS
+# ("KV_*" would be literal), so each bucket is named.
 bucket_reads() {
   local b
   for b in "$@"; do
-    printf '"$JS.API.STREAM.INFO.KV_%s", "$JS.API.STREAM.MSG.GET.KV_%s", "$JS.API.DIRECT.GET.KV_%s.>", ' "$b" "$b" "$b"
+    printf '"$JS.API.STREAM.INFO.KV_%s", "$JS.API.STREAM.MSG.GET.KV_%s", "$JS.API.DIRECT.GET.KV_%s", "$JS.API.DIRECT.GET.KV_%s.>", ' \
+      "$b" "$b" "$b" "$b"
     printf '"$JS.API.CONSUMER.CREATE.KV_%s", "$JS.API.CONSUMER.CREATE.KV_%s.>", "$JS.API.CONSUMER.DELETE.KV_%s.>", ' "$b" "$b" "$b"
     printf '"$JS.API.CONSUMER.INFO.KV_%s.>", "$JS.ACK.KV_%s.>", ' "$b" "$b"
   done
