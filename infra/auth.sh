@@ -113,4 +113,9 @@ enforcer_user() {
   echo "  ]"
   echo "}"
 } >"$nats_dir/.users.conf.tmp"
-mv "$nats_dir/.users.conf.tmp" "$nats_dir/users.conf"
+# Replaced only when it changed, so that infra/nats.sh can restart a running server on a change and only then.
+if cmp -s "$nats_dir/.users.conf.tmp" "$nats_dir/users.conf"; then
+  rm "$nats_dir/.users.conf.tmp"
+else
+  mv "$nats_dir/.users.conf.tmp" "$nats_dir/users.conf"
+fi

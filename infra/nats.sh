@@ -22,15 +22,23 @@ pidfile="$SEPTUM_PIDS/nats-$instance.pid"
 
 case "$cmd" in
   start)
-    if pid_alive "$pidfile"; then say "NATS ($instance) already running on 127.0.0.1:$port"; exit 0; fi
+    users="$SEPTUM_RUN/auth/nats/users.conf"
+    if [ "${SEPTUM_NATS_AUTH:-on}" = on ]; then "$SEPTUM_ROOT/infra/auth.sh"; fi
+    if pid_alive "$pidfile"; then
+      # A server keeps the users it started with: restart it when infra/auth.sh changed them since.
+      if [ "${SEPTUM_NATS_AUTH:-on}" = on ] && [ "$users" -nt "$pidfile" ]; then
+        say "NATS ($instance): users and permissions changed; restarting it"
+        stop_pidfile "$pidfile" "NATS ($instance)"
+      else
+        say "NATS ($instance) already running on 127.0.0.1:$port"; exit 0
+      fi
+    fi
     port_open 127.0.0.1 "$port" && die "port $port is taken by another process; set SEPTUM_NATS_PORT/SEPTUM_TEST_NATS_PORT"
     command -v nats-server >/dev/null || die "nats-server is not installed; run 'make setup'"
     mkdir -p "$dir/jetstream"
     config=()
     if [ "${SEPTUM_NATS_AUTH:-on}" = on ]; then
-      # Users and per-subject permissions from infra/auth.sh; every client then needs its credentials.
-      "$SEPTUM_ROOT/infra/auth.sh"
-      config=(-c "$SEPTUM_RUN/auth/nats/users.conf")
+      config=(-c "$users") # infra/auth.sh's users and per-subject permissions: every client needs its credentials
     fi
     say "starting NATS ($instance) with JetStream on 127.0.0.1:$port${config:+ with users and permissions}"
     nohup nats-server "${config[@]}" -a 127.0.0.1 -p "$port" -js -sd "$dir/jetstream" -n "septum-$instance" \
