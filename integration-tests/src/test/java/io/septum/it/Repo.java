@@ -32,8 +32,7 @@ public final class Repo {
      * starts it with $SEPTUM_RUN/auth/nats's users), apart from the tests' own run folder.
      */
     public static Path natsCredentials() {
-        String run = System.getenv("SEPTUM_RUN");
-        return NatsUser.directory(run != null && !run.isBlank() ? Path.of(run) : root().resolve(".run"));
+        return NatsUser.installationDirectory(root());
     }
 
     public static String java() {

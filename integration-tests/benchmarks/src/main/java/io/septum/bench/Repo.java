@@ -33,13 +33,17 @@ public final class Repo {
      * $SEPTUM_RUN/auth/nats's users), apart from the benchmarks' own run folder.
      */
     public static Path natsCredentials() {
-        String run = System.getenv("SEPTUM_RUN");
-        return NatsUser.directory(run != null && !run.isBlank() ? Path.of(run) : root().resolve(".run"));
+        return NatsUser.installationDirectory(root());
+    }
+
+    /** The installation's NATS admin: the benchmarks' clients connect as it. */
+    public static NatsUser natsAdmin() {
+        return NatsUser.read(natsCredentials(), NatsUser.ADMIN);
     }
 
     /** Connection options for {@code url} as the installation's NATS admin. */
     public static Options natsAdmin(String url) {
-        NatsUser admin = NatsUser.read(natsCredentials(), NatsUser.ADMIN);
+        NatsUser admin = natsAdmin();
         return new Options.Builder().server(url).userInfo(admin.name(), admin.password()).build();
     }
 

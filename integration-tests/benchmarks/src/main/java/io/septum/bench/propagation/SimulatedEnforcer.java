@@ -63,7 +63,7 @@ final class SimulatedEnforcer implements AutoCloseable {
     /** Connects to NATS and starts in EnforcerMain's order; returns once all three buckets have been read. */
     static SimulatedEnforcer start(String node, String natsUrl, URI identityUrl, Path tokenFile) throws Exception {
         // As the installation's NATS admin: infra/auth.sh makes users for 16 real nodes, not for 100 simulated ones.
-        NatsUser admin = NatsUser.read(Repo.natsCredentials(), NatsUser.ADMIN);
+        NatsUser admin = Repo.natsAdmin();
         Connection nats = Nats.connect(new Options.Builder().server(natsUrl).connectionName("septum-sim-enforcer-" + node)
                 .userInfo(admin.name(), admin.password()).maxReconnects(-1).reconnectWait(Duration.ofMillis(500)).build());
         SimulatedEnforcer enforcer = new SimulatedEnforcer(node, nats, identityUrl, tokenFile);

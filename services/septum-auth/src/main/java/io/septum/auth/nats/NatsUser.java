@@ -29,6 +29,15 @@ public record NatsUser(String name, String password) {
         return run.resolve("auth").resolve("nats");
     }
 
+    /**
+     * The password files of the installation whose NATS servers a checkout's tests and benchmarks use:
+     * $SEPTUM_RUN's (infra/nats.sh starts the servers with its users), else the checkout's own {@code .run}'s.
+     */
+    public static Path installationDirectory(Path checkout) {
+        String run = System.getenv("SEPTUM_RUN");
+        return directory(run != null && !run.isBlank() ? Path.of(run) : checkout.resolve(".run"));
+    }
+
     /** Reads {@code name}'s password from {@code directory}; fails naming the file when it is not there. */
     public static NatsUser read(Path directory, String name) {
         Path file = directory.resolve(name + ".password");
@@ -40,10 +49,6 @@ public record NatsUser(String name, String password) {
         }
     }
 
-    /** The admin user of runtime folder {@code run}. */
-    public static NatsUser admin(Path run) {
-        return read(directory(run), ADMIN);
-    }
 
     @Override
     public String toString() {

@@ -18,7 +18,7 @@ public final class LocalNats {
 
     /** The admin user of {@code $SEPTUM_RUN}, else of the {@code .run} folder of the enclosing checkout. */
     public static NatsUser admin() {
-        return NatsUser.admin(runDirectory());
+        return NatsUser.read(credentialsDirectory(), NatsUser.ADMIN);
     }
 
     /** Connection options for {@code url} as the admin user. */
@@ -29,21 +29,16 @@ public final class LocalNats {
 
     /** The folder of the installation's NATS password files, for services a test starts. */
     public static Path credentialsDirectory() {
-        return NatsUser.directory(runDirectory());
+        return NatsUser.installationDirectory(checkout());
     }
 
-    static Path runDirectory() {
-        String configured = System.getenv("SEPTUM_RUN");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        // Surefire runs in the module's folder; the checkout's root is the nearest folder with the launcher.
+    /** Surefire runs in the module's folder; the checkout's root is the nearest folder with the launcher. */
+    private static Path checkout() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("septum")) && Files.isDirectory(dir.resolve(".run"))) {
-                return dir.resolve(".run");
+            if (Files.isRegularFile(dir.resolve("septum"))) {
+                return dir;
             }
         }
-        throw new IllegalStateException("find the installation's run folder: no SEPTUM_RUN and no .run above "
-                + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("find the Septum checkout: no folder with ./septum above " + Path.of("").toAbsolutePath());
     }
 }
