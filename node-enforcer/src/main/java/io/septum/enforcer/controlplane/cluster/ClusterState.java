@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -37,6 +36,13 @@ public final class ClusterState {
     /** identity → (prefix → named ports of the pod at that prefix): what egress named ports resolve against. */
     private final Map<Integer, Map<String, List<NamedPort>>> namedPortsByIdentity = new HashMap<>();
     private final Map<PolicyRef, PolicyRules> policies = new TreeMap<>();
+    /**
+     * The policies in {@link #policies()} order, each with the live set of identities its subject selects (its subject
+     * is registered in the selector cache while the policy is here); null when policies changed since it was made.
+     */
+    private List<SubjectSelection> subjects;
+    /** Every prefix the policies' ipBlocks name (cidr and excepts), with how many peers name it. */
+    private final Map<Ipv4Cidr, Integer> policyCidrs = new TreeMap<>();
     private final CidrIdentities cidrIdentities = new CidrIdentities();
 
     private final Set<EndpointSelector> changedSelectors = new HashSet<>();
@@ -140,28 +146,78 @@ public final class ClusterState {
     public void upsertPolicy(PolicyRules rules) {
         PolicyRules previous = policies.put(rules.ref(), rules);
         if (rules.equals(previous)) {
+            if (previous != rules) {
+                subjects = null; // the batch compares policies by reference: hand out the object now held
+            }
             return;
         }
+        // Registered before the previous version lets go, so selections both use are kept, not evaluated again.
         forEachSelector(rules, selectors::register);
+        selectors.register(rules.subject());
+        boolean cidrsChanged = countCidrs(rules, 1);
         if (previous != null) {
             forEachSelector(previous, selectors::unregister);
+            selectors.unregister(previous.subject());
+            cidrsChanged |= countCidrs(previous, -1);
             changedPolicies.add(previous);
         }
         changedPolicies.add(rules);
-        prefixesChanged |= cidrIdentities.retain(policyCidrs());
+        subjects = null;
+        if (cidrsChanged) {
+            prefixesChanged |= cidrIdentities.retain(policyCidrs.keySet());
+        }
     }
 
     public void removePolicy(PolicyRef ref) {
         PolicyRules previous = policies.remove(ref);
         if (previous != null) {
             forEachSelector(previous, selectors::unregister);
+            selectors.unregister(previous.subject());
             changedPolicies.add(previous);
-            prefixesChanged |= cidrIdentities.retain(policyCidrs());
+            subjects = null;
+            if (countCidrs(previous, -1)) {
+                prefixesChanged |= cidrIdentities.retain(policyCidrs.keySet());
+            }
         }
     }
 
     public Collection<PolicyRules> policies() {
         return policies.values();
+    }
+
+    /** A policy with the live selection of its subject. */
+    private record SubjectSelection(PolicyRules rules, Set<Integer> selected) {
+    }
+
+    /**
+     * The policies whose subject selects an endpoint with {@code identity} and {@code labels}, in {@link #policies()}
+     * order: exactly those whose {@code subject().matches(labels)}. When the selector cache holds the identity with
+     * these labels, its subjects' selections answer (a set lookup per policy instead of a label match); otherwise the
+     * labels are matched.
+     */
+    public List<PolicyRules> policiesSelecting(int identity, Labels labels) {
+        List<PolicyRules> out = new ArrayList<>();
+        Labels known = selectors.labels(identity);
+        if (known != labels && !labels.equals(known)) {
+            for (PolicyRules rules : policies.values()) {
+                if (rules.subject().matches(labels)) {
+                    out.add(rules);
+                }
+            }
+            return out;
+        }
+        if (subjects == null) {
+            List<SubjectSelection> made = new ArrayList<>(policies.size());
+            policies.values().forEach(rules -> made.add(new SubjectSelection(rules, selectors.selected(rules.subject()))));
+            subjects = made;
+        }
+        Integer id = identity;
+        for (SubjectSelection subject : subjects) {
+            if (subject.selected().contains(id)) {
+                out.add(subject.rules());
+            }
+        }
+        return out;
     }
 
     public int policyCount() {
@@ -188,18 +244,31 @@ public final class ClusterState {
         }
     }
 
-    private Set<Ipv4Cidr> policyCidrs() {
-        Set<Ipv4Cidr> cidrs = new TreeSet<>();
-        for (PolicyRules rules : policies.values()) {
-            for (PolicyRule rule : rules.rules()) {
-                for (Peer peer : rule.peers()) {
-                    if (peer instanceof Peer.Cidr cidr) {
-                        cidrs.add(cidr.cidr());
-                        cidrs.addAll(cidr.except());
+    /**
+     * Counts the prefixes {@code rules} name up ({@code delta} 1) or down (-1); true when a prefix became named or no
+     * longer is. Counted per naming, so a policy that lets go of a prefix another still names leaves it.
+     */
+    private boolean countCidrs(PolicyRules rules, int delta) {
+        boolean changed = false;
+        for (PolicyRule rule : rules.rules()) {
+            for (Peer peer : rule.peers()) {
+                if (peer instanceof Peer.Cidr cidr) {
+                    changed |= countCidr(cidr.cidr(), delta);
+                    for (Ipv4Cidr except : cidr.except()) {
+                        changed |= countCidr(except, delta);
                     }
                 }
             }
         }
-        return cidrs;
+        return changed;
+    }
+
+    private boolean countCidr(Ipv4Cidr cidr, int delta) {
+        int count = policyCidrs.merge(cidr, delta, Integer::sum);
+        if (count == 0) {
+            policyCidrs.remove(cidr);
+            return true;
+        }
+        return count == 1 && delta > 0;
     }
 }

@@ -3,10 +3,9 @@ package io.septum.enforcer.controlplane.mapstate;
 import io.septum.model.policy.Direction;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -62,24 +61,25 @@ public final class MapState {
          * longest-prefix match never lets them shadow it.
          */
         public void dropAllowsCoveredByDenies() {
-            PackedEntries denyScopes = new PackedEntries(16);
-            Map<Long, List<PolicyKey>> denies = new HashMap<>();
-            packed.forEach((key, entry) -> {
-                if (PackedEntries.isDeny(entry)) {
-                    denyScopes.merge(PackedEntries.scope(key), 0);
-                    denies.computeIfAbsent(PackedEntries.scope(key), s -> new ArrayList<>()).add(PackedEntries.unpackKey(key));
-                }
-            });
-            if (denies.isEmpty()) {
+            long[] denies = packed.denyKeys();
+            if (denies.length == 0) {
                 return;
             }
-            packed.removeAllows(key -> {
-                if (denyScopes.get(PackedEntries.scope(key)) == PackedEntries.EMPTY) {
+            // Sorted, a scope's denies are one run (the scope is a key's high bits): an allow in a scope with denies
+            // searches only its own run; most allows have none, which one lookup in the set of deny scopes tells.
+            Arrays.sort(denies);
+            PackedEntries denyScopes = new PackedEntries(denies.length);
+            for (long deny : denies) {
+                denyScopes.merge(PackedEntries.scope(deny), 0);
+            }
+            packed.removeAllows(allow -> {
+                long scope = PackedEntries.scope(allow);
+                if (denyScopes.get(scope) == PackedEntries.EMPTY) {
                     return false;
                 }
-                PolicyKey allow = PackedEntries.unpackKey(key);
-                for (PolicyKey deny : denies.get(PackedEntries.scope(key))) {
-                    if (allow.coveredBy(deny)) {
+                int i = Arrays.binarySearch(denies, scope << PackedEntries.SCOPE_SHIFT);
+                for (i = i >= 0 ? i : -i - 1; i < denies.length && PackedEntries.scope(denies[i]) == scope; i++) {
+                    if (PackedEntries.covers(denies[i], allow)) {
                         return true;
                     }
                 }
@@ -89,6 +89,7 @@ public final class MapState {
 
         /** The state; the builder must not be used afterwards. */
         public MapState build() {
+            packed.trim();
             return new MapState(packed);
         }
     }

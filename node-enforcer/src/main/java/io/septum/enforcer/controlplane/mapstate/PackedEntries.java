@@ -24,10 +24,7 @@ final class PackedEntries {
     private int size;
 
     PackedEntries(int expected) {
-        int capacity = MIN_CAPACITY;
-        while (capacity * 3L / 4 < expected) {
-            capacity <<= 1;
-        }
+        int capacity = capacityFor(expected);
         keys = new long[capacity];
         Arrays.fill(keys, EMPTY);
         values = new long[capacity];
@@ -49,9 +46,29 @@ final class PackedEntries {
                 (int) (packed >>> 5) & 0xffff, (int) packed & 0x1f);
     }
 
+    /** Where a packed key's scope begins: see {@link #scope}. */
+    static final int SCOPE_SHIFT = 29;
+    /** A packed key's protocol and port, 24 bits: a key's prefix bits count from the top of these. */
+    private static final int L4_SHIFT = 5;
+    private static final int L4_BITS = 24;
+
     /** The identity and direction of a packed key: only a deny of the same scope can cover an allow. */
     static long scope(long packedKey) {
-        return packedKey >>> 29;
+        return packedKey >>> SCOPE_SHIFT;
+    }
+
+    /**
+     * True when every packet {@code key} matches is also matched by {@code by}: {@link PolicyKey#coveredBy} on packed
+     * keys. Same scope, and {@code by}'s protocol/port prefix is no longer than the key's and equal to the key's first
+     * bits of it (bits beyond a prefix are zero in a key).
+     */
+    static boolean covers(long by, long key) {
+        int byBits = (int) by & 0x1f;
+        if (scope(by) != scope(key) || byBits > ((int) key & 0x1f)) {
+            return false;
+        }
+        int mask = byBits == 0 ? 0 : (-1 << (L4_BITS - byBits)) & ((1 << L4_BITS) - 1);
+        return ((int) (key >>> L4_SHIFT) & mask) == ((int) (by >>> L4_SHIFT) & ((1 << L4_BITS) - 1));
     }
 
     static long entry(PolicyEntry entry) {
@@ -114,6 +131,32 @@ final class PackedEntries {
         values[i] = entry;
         if (++size > k.length * 3L / 4) {
             grow();
+        }
+    }
+
+    /** The keys of the deny entries. */
+    long[] denyKeys() {
+        int count = 0;
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != EMPTY && isDeny(values[i])) {
+                count++;
+            }
+        }
+        long[] out = new long[count];
+        int n = 0;
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != EMPTY && isDeny(values[i])) {
+                out[n++] = keys[i];
+            }
+        }
+        return out;
+    }
+
+    /** Shrinks a table sized far beyond its entries (a size guess that rules overlapping made too big). */
+    void trim() {
+        int capacity = capacityFor(size);
+        if (capacity * 4L <= keys.length) {
+            rebuild(keys, values, capacity);
         }
     }
 
@@ -180,6 +223,15 @@ final class PackedEntries {
     @FunctionalInterface
     interface PackedConsumer {
         void accept(long key, long entry);
+    }
+
+    /** The table size that holds {@code expected} entries below the load factor (3/4). */
+    private static int capacityFor(int expected) {
+        int capacity = MIN_CAPACITY;
+        while (capacity * 3L / 4 < expected) {
+            capacity <<= 1;
+        }
+        return capacity;
     }
 
     private void grow() {

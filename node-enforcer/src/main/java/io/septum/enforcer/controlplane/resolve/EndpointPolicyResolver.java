@@ -47,6 +47,9 @@ import java.util.Set;
  */
 public final class EndpointPolicyResolver {
 
+    /** The most entries a table is sized for up front: beyond it, overlapping rules could make a guess far too big. */
+    private static final int PRESIZE_LIMIT = 1 << 18;
+
     private final boolean allowFromHost;
 
     public EndpointPolicyResolver(boolean allowFromHost) {
@@ -140,22 +143,32 @@ public final class EndpointPolicyResolver {
 
     /** The policies whose subject selects the endpoint, in the cluster state's order. */
     private static List<PolicyRules> selecting(EndpointSubject endpoint, ClusterState cluster) {
-        List<PolicyRules> selecting = new ArrayList<>();
-        for (PolicyRules rules : cluster.policies()) {
-            if (rules.subject().matches(endpoint.labels())) {
-                selecting.add(rules);
-            }
-        }
-        return selecting;
+        return cluster.policiesSelecting(endpoint.identity(), endpoint.labels());
     }
 
     /** The entries of an endpoint selected by {@code selecting}, whose own named ports are {@code namedPorts}. */
     private Shared compute(List<PolicyRules> selecting, List<NamedPort> namedPorts, ClusterState cluster, RuleRefs ruleRefs) {
-        MapState.Builder entries = MapState.builder(16);
         Set<Direction> isolated = EnumSet.noneOf(Direction.class);
         for (PolicyRules rules : selecting) {
             isolated.addAll(rules.isolates());
         }
+        // Each rule's peers' identities and port prefixes first: their product sizes the entry table once, where a
+        // heavily selected endpoint's tens of thousands of entries would otherwise grow it a dozen times.
+        List<RulePeers> rulePeers = new ArrayList<>();
+        int expected = 3;
+        for (PolicyRules rules : selecting) {
+            for (PolicyRule rule : rules.rules()) {
+                List<L4> l4 = numericL4(rule);
+                List<Set<Integer>> identities = new ArrayList<>(rule.peers().size());
+                for (Peer peer : rule.peers()) {
+                    Set<Integer> ids = cluster.identitiesOf(peer);
+                    identities.add(ids);
+                    expected += ids.size() * (l4 == null ? 1 : l4.size());
+                }
+                rulePeers.add(new RulePeers(rule, l4, identities));
+            }
+        }
+        MapState.Builder entries = MapState.builder(Math.min(expected, PRESIZE_LIMIT));
         for (Direction direction : Direction.values()) {
             if (!isolated.contains(direction)) {
                 entries.merge(PolicyKey.anyProtocol(0, direction), PolicyEntry.allow(0));
@@ -165,37 +178,36 @@ public final class EndpointPolicyResolver {
         boolean usesPrefixes = false;
         boolean usesPeerNamedPorts = false;
         Map<RuleRef, Integer> keysByRule = new HashMap<>();
-        for (PolicyRules rules : selecting) {
-            for (PolicyRule rule : rules.rules()) {
-                int ruleRef = ruleRefs.numberOf(rule.ref());
-                PolicyEntry entry = rule.action() == PolicyRule.Action.DENY ? PolicyEntry.denyBy(ruleRef) : PolicyEntry.allow(ruleRef);
-                usesPeerNamedPorts |= rule.direction() == Direction.EGRESS && rule.ports().stream().anyMatch(PortRule::isNamed);
-                int keys = 0;
-                for (Peer peer : rule.peers()) {
-                    switch (peer) {
-                        case Peer.Selected selected -> peerSelectors.add(selected.selector());
-                        case Peer.Cidr cidr -> usesPrefixes = true;
-                        case Peer.Any any -> { }
-                        case Peer.Entity entity -> { }
-                    }
-                    List<L4> l4 = numericL4(rule);
-                    for (int identity : cluster.identitiesOf(peer)) {
-                        if (l4 != null) {
-                            // The same protocol/port prefixes for every identity: computed once per rule.
-                            for (L4 p : l4) {
-                                entries.merge(identity, rule.direction(), p.protocol(), p.port(), p.prefixBits(), entry);
-                                keys++;
-                            }
-                            continue;
-                        }
-                        for (PolicyKey key : keysFor(namedPorts, cluster, rule, identity)) {
-                            entries.merge(key, entry);
+        for (RulePeers each : rulePeers) {
+            PolicyRule rule = each.rule();
+            List<L4> l4 = each.l4();
+            int ruleRef = ruleRefs.numberOf(rule.ref());
+            PolicyEntry entry = rule.action() == PolicyRule.Action.DENY ? PolicyEntry.denyBy(ruleRef) : PolicyEntry.allow(ruleRef);
+            usesPeerNamedPorts |= rule.direction() == Direction.EGRESS && rule.ports().stream().anyMatch(PortRule::isNamed);
+            int keys = 0;
+            for (int p = 0; p < rule.peers().size(); p++) {
+                switch (rule.peers().get(p)) {
+                    case Peer.Selected selected -> peerSelectors.add(selected.selector());
+                    case Peer.Cidr cidr -> usesPrefixes = true;
+                    case Peer.Any any -> { }
+                    case Peer.Entity entity -> { }
+                }
+                for (int identity : each.identities().get(p)) {
+                    if (l4 != null) {
+                        // The same protocol/port prefixes for every identity: computed once per rule.
+                        for (L4 prefix : l4) {
+                            entries.merge(identity, rule.direction(), prefix.protocol(), prefix.port(), prefix.prefixBits(), entry);
                             keys++;
                         }
+                        continue;
+                    }
+                    for (PolicyKey key : keysFor(namedPorts, cluster, rule, identity)) {
+                        entries.merge(key, entry);
+                        keys++;
                     }
                 }
-                keysByRule.merge(rule.ref(), keys, Integer::sum);
             }
+            keysByRule.merge(rule.ref(), keys, Integer::sum);
         }
         if (allowFromHost && isolated.contains(Direction.INGRESS)) {
             entries.merge(PolicyKey.anyProtocol(ReservedIdentity.HOST.id().value(), Direction.INGRESS), PolicyEntry.allow(0));
@@ -208,6 +220,10 @@ public final class EndpointPolicyResolver {
             }
         }
         return new Shared(entries.build(), peerSelectors, usesPrefixes, usesPeerNamedPorts, keysByRule, audited);
+    }
+
+    /** A rule with its port prefixes ({@link #numericL4}) and the identities of each of its peers, in order. */
+    private record RulePeers(PolicyRule rule, List<L4> l4, List<Set<Integer>> identities) {
     }
 
     /** A protocol/port prefix of a policy key, as {@link PolicyKey} has it (and checks it: once per rule, not per identity). */

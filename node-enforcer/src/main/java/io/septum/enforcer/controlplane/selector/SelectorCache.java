@@ -53,21 +53,32 @@ public final class SelectorCache {
 
     /** The identities that can match {@code selector}: those of its narrowest In requirement, else all. */
     private Collection<Integer> candidates(EndpointSelector selector) {
-        Collection<Integer> narrowest = identities.keySet();
+        SelectorRequirement narrowest = null;
+        int fewest = identities.size();
         for (SelectorRequirement requirement : selector.requirements()) {
             if (requirement.operator() != SelectorOperator.In) {
                 continue;
             }
             Map<String, Set<Integer>> values = byLabel.getOrDefault(plainKey(requirement.key()), Map.of());
-            List<Integer> ids = new ArrayList<>();
+            int count = 0;
             for (String value : requirement.values()) {
-                ids.addAll(values.getOrDefault(value, Set.of()));
+                count += values.getOrDefault(value, Set.of()).size();
             }
-            if (ids.size() < narrowest.size()) {
-                narrowest = ids;
+            if (count < fewest) {
+                fewest = count;
+                narrowest = requirement;
             }
         }
-        return narrowest;
+        if (narrowest == null) {
+            return identities.keySet();
+        }
+        // Only the narrowest requirement's identities are copied (a selector often has a wide one beside it).
+        Map<String, Set<Integer>> values = byLabel.getOrDefault(plainKey(narrowest.key()), Map.of());
+        List<Integer> ids = new ArrayList<>(fewest);
+        for (String value : narrowest.values()) {
+            ids.addAll(values.getOrDefault(value, Set.of()));
+        }
+        return ids;
     }
 
     private static String plainKey(String selectorKey) {

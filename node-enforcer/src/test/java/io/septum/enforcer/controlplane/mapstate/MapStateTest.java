@@ -65,6 +65,38 @@ class MapStateTest {
     }
 
     @Test
+    void packedCoverageIsPolicyKeyCoverage() {
+        List<PolicyKey> keys = new java.util.ArrayList<>();
+        for (int identity : List.of(0, 300, 0xffffffff)) {
+            for (var direction : List.of(INGRESS, EGRESS)) {
+                keys.add(PolicyKey.anyProtocol(identity, direction));
+                for (int protocol : List.of(6, 17, 255)) {
+                    keys.add(PolicyKey.anyPort(identity, direction, protocol));
+                    for (int port : List.of(0x8000, 0x8050, 0x8051, 80, 0xffff, 1)) {
+                        for (int bits = 1; bits <= 16; bits++) {
+                            int aligned = port & ((0xffff << (16 - bits)) & 0xffff);
+                            keys.add(new PolicyKey(identity, direction, protocol, aligned, PolicyKey.PROTOCOL_BITS + bits));
+                        }
+                    }
+                }
+            }
+        }
+        int covered = 0;
+        List<String> disagreements = new java.util.ArrayList<>();
+        for (PolicyKey by : keys) {
+            for (PolicyKey key : keys) {
+                boolean expected = key.coveredBy(by);
+                if (PackedEntries.covers(PackedEntries.key(by), PackedEntries.key(key)) != expected) {
+                    disagreements.add(key + (expected ? " is" : " is not") + " covered by " + by);
+                }
+                covered += expected ? 1 : 0;
+            }
+        }
+        assertThat(disagreements).isEmpty();
+        assertThat(covered).as("covering pairs among %d keys", keys.size()).isGreaterThan(2 * keys.size());
+    }
+
+    @Test
     void growsPastItsHintAndDiffsAgainstARealizedMap() {
         MapState.Builder builder = MapState.builder(1);
         Map<PolicyKey, PolicyEntry> realized = new HashMap<>();

@@ -77,6 +77,7 @@ class TargetedRecomputeTest {
         }
         int skipped = 0;
         int checked = 0;
+        Random otherLabels = new Random(seed + 100);
         for (int step = 0; step < 400; step++) {
             randomChange(random);
             ClusterChanges changes = cluster.drainChanges();
@@ -84,6 +85,12 @@ class TargetedRecomputeTest {
                 Labels labels = cluster.selectors().labels(local.identity);
                 if (labels != null) {
                     local.labels = labels;
+                }
+                // The policies selecting an endpoint, from the selector cache's subject selections, are exactly those whose
+                // subject matches its labels: the cache's labels of its identity, or others it does not hold for it.
+                for (Labels asked : List.of(local.labels, randomLabels(otherLabels))) {
+                    assertThat(cluster.policiesSelecting(local.identity, asked)).as("step %d, policies selecting %s", step, asked)
+                            .isEqualTo(cluster.policies().stream().filter(policy -> policy.subject().matches(asked)).toList());
                 }
                 EndpointSubject subject = new EndpointSubject(local.identity, local.labels, local.namedPorts);
                 Resolution fresh = resolver.resolve(subject, cluster, ruleRefs);
