@@ -98,6 +98,11 @@ public final class Reconciler implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private boolean dirty;
+    /**
+     * The ipcache map may differ from the cluster's ipcache: an ipcache change arrived, or a pass failed, since it was
+     * last synced. A pass syncs it only then, not on every policy change (a cluster's ipcache has an entry per pod).
+     */
+    private boolean ipcacheDirty = true;
     private ChangeTracing tracing = ChangeTracing.off();
     /** Traced changes applied since the last full pass (reconciler thread). */
     private final List<ChangeTracing.TracedChange> tracedChanges = new ArrayList<>();
@@ -206,6 +211,7 @@ public final class Reconciler implements AutoCloseable {
                 endpoints.put(spec.key(), runtime);
             }
             realizedIpcache.putAll(datapath.ipcache().entries());
+            ipcacheDirty = true;
             realizedPrefixes.putAll(datapath.prefixes().entries());
             Map<Ipv4Cidr, Integer> pinnedCidrs = new HashMap<>();
             realizedPrefixes.forEach((prefix, id) -> pinnedCidrs.put(Ipv4Cidr.parse(prefix.toString()), id));
@@ -332,6 +338,7 @@ public final class Reconciler implements AutoCloseable {
                             r.inputs = null;
                             r.overBudget = null;
                         });
+                        ipcacheDirty = true;
                         throw e;
                     }
                 }
@@ -354,8 +361,14 @@ public final class Reconciler implements AutoCloseable {
         switch (event) {
             case ClusterEvent.IdentityUpserted e -> cluster.upsertIdentity(e.id(), e.labels());
             case ClusterEvent.IdentityRemoved e -> cluster.removeIdentity(e.id());
-            case ClusterEvent.IpcacheUpserted e -> cluster.upsertIpcache(e.record());
-            case ClusterEvent.IpcacheRemoved e -> cluster.removeIpcache(e.prefix());
+            case ClusterEvent.IpcacheUpserted e -> {
+                cluster.upsertIpcache(e.record());
+                ipcacheDirty = true;
+            }
+            case ClusterEvent.IpcacheRemoved e -> {
+                cluster.removeIpcache(e.prefix());
+                ipcacheDirty = true;
+            }
             case ClusterEvent.PolicyUpserted e -> {
                 PolicyRef previous = policyKeys.put(e.key(), e.rules().ref());
                 if (previous != null && !previous.equals(e.rules().ref())) {
@@ -390,7 +403,10 @@ public final class Reconciler implements AutoCloseable {
         }
         PassTrace trace = tracing.pass(tracedChanges);
         tracedChanges.clear();
-        syncIpcache();
+        if (ipcacheDirty) {
+            syncIpcache();
+            ipcacheDirty = false;
+        }
         Map<Ipv4Prefix, Integer> desiredPrefixes;
         List<Plan> plans = new ArrayList<>();
         try (PassTrace.Phase compute = trace.phase("enforcer compute")) {

@@ -11,7 +11,9 @@ import io.septum.model.kv.Buckets;
 import io.septum.model.kv.NodeStatus;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,12 +46,13 @@ public final class StatusPublisher implements AutoCloseable {
         thread.start();
     }
 
-    /** Called on the reconciler thread after each pass: hand over and wake the publisher. */
+    /**
+     * Called on the reconciler thread after each pass: hand over and wake the publisher. Without a lock: the reconciler
+     * never waits for the publisher (a monitor shared with it made the reconciler spin while the publisher held it).
+     */
     public void offer(Reconciler.Snapshot snapshot) {
         latest.set(snapshot);
-        synchronized (this) {
-            notifyAll();
-        }
+        LockSupport.unpark(thread);
     }
 
     private void run() {
@@ -58,14 +61,12 @@ public final class StatusPublisher implements AutoCloseable {
             if (snapshot != null) {
                 publish(snapshot);
             }
-            synchronized (this) {
-                try {
-                    if (latest.get() == snapshot) {
-                        wait(intervalMillis);
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                }
+            // An offer after this check leaves a permit, so the park returns at once: no snapshot waits for the heartbeat.
+            if (latest.get() == snapshot) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(intervalMillis));
+            }
+            if (Thread.interrupted()) {
+                return;
             }
         }
     }
