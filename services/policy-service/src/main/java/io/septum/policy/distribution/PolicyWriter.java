@@ -105,9 +105,9 @@ public class PolicyWriter {
         return bucketUpdate.onFailure().transform(failure -> {
             sync.resyncLater();
             return new DistributionException(revision, failure);
-        }).chain(() -> targets.current()
+        }).chain(() -> targets.policies()
                 .emitOn(task -> context.runOnContext(v -> task.run()))
-                .chain(sequences -> repository.distributed(revision, sequences.policies()))
+                .chain(sequence -> repository.distributed(revision, sequence))
                 .onFailure().invoke(failure -> LOG.warnf("record the bucket sequence of revision %d: %s", revision, failure))
                 .onFailure().recoverWithNull());
     }
