@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ public final class BenchControlPlane implements AutoCloseable {
             "policy-service", "septum_policy_sepbench");
 
     private final List<Process> services = new ArrayList<>();
+    private final Map<String, ProcessHandle> handles = new LinkedHashMap<>();
 
     private BenchControlPlane() {
     }
@@ -83,7 +85,7 @@ public final class BenchControlPlane implements AutoCloseable {
         Path log = Repo.runDirectory().resolve("logs").resolve(service + ".log");
         try {
             Files.createDirectories(log.getParent());
-            services.add(new ProcessBuilder(Repo.java(), "-XX:+UseSerialGC", "-Xmx384m",
+            Process process = new ProcessBuilder(Repo.java(), "-XX:+UseSerialGC", "-Xmx384m",
                     "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
                     "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + database,
                     "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
@@ -91,10 +93,17 @@ public final class BenchControlPlane implements AutoCloseable {
                     "-Dseptum.nats.url=" + NATS_URL, "-Dseptum.nats.credentials-dir=" + Repo.natsCredentials(),
                     "-Dmp.jwt.verify.publickey.location=" + LocalAuth.in(Repo.runDirectory()).publicKey(),
                     "-jar", jar.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            services.add(process);
+            handles.put(service, process.toHandle());
         } catch (IOException e) {
             throw new UncheckedIOException("start " + service + " on port " + port, e);
         }
+    }
+
+    /** The service processes by name (identity-service, policy-service): what CPU-per-operation figures read. */
+    public Map<String, ProcessHandle> processes() {
+        return Map.copyOf(handles);
     }
 
     private void awaitReady(int port) throws InterruptedException {

@@ -12,6 +12,7 @@ import io.septum.enforcer.agent.endpoints.LocalEndpoint;
 import io.septum.enforcer.datapath.Direction;
 import io.septum.enforcer.datapath.PolicyMapKey;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
@@ -74,7 +75,6 @@ public final class PolicyPropagationBenchmark {
         this.progress = progress;
     }
 
-    @SuppressWarnings("try") // the control plane is held for the run, never called: it is reached over HTTP and NATS
     public ObjectNode run() throws Exception {
         BenchControlPlane.requireNats("make bench-policy-propagation");
         // A hundred reconcilers log every bucket sync and pass at INFO: keep standard error for the progress lines.
@@ -82,7 +82,7 @@ public final class PolicyPropagationBenchmark {
         long started = System.nanoTime();
         progress.println("starting identity-service :" + BenchControlPlane.IDENTITY_PORT + " and policy-service :" + BenchControlPlane.POLICY_PORT);
         List<SimulatedEnforcer> enforcers = new ArrayList<>();
-        try (BenchControlPlane plane = BenchControlPlane.start()) {
+        try (BenchControlPlane plane = BenchControlPlane.start(); StatusArrivals statuses = StatusArrivals.start(BenchControlPlane.NATS_URL)) {
             try {
                 policies.send("DELETE", "/v1/policies", null);
                 policies.send("POST", "/v1/policies", policy(allowedPort));
@@ -95,6 +95,9 @@ public final class PolicyPropagationBenchmark {
 
                 List<Double> fromRequest = new ArrayList<>();
                 List<Double> fromResponse = new ArrayList<>();
+                List<Stages> stages = new ArrayList<>();
+                ComponentCpu cpuBefore = ComponentCpu.read(plane.processes());
+                double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
                 for (int i = 0; i < options.changes(); i++) {
                     allowedPort = otherPort(allowedPort);
                     long t0 = System.nanoTime();
@@ -103,6 +106,7 @@ public final class PolicyPropagationBenchmark {
                     long t2 = awaitRealized(revision, t0);
                     fromRequest.add(millis(t2 - t0));
                     fromResponse.add(millis(t2 - t1));
+                    stages.add(Stages.of(enforcers, statuses, t0, t1, t2));
                     if (i == 0) {
                         verify(enforcers);
                     }
@@ -111,6 +115,7 @@ public final class PolicyPropagationBenchmark {
                                 i + 1, options.changes(), options.nodes(), fromRequest.getLast());
                     }
                 }
+                ComponentCpu cpuAfter = ComponentCpu.read(plane.processes());
                 verify(enforcers);
                 policies.send("DELETE", "/v1/policies", null);
 
@@ -122,6 +127,10 @@ public final class PolicyPropagationBenchmark {
                 out.put("changes", options.changes());
                 new Samples(fromRequest).putPercentiles(out.putObject("apply_to_realized_all_ms"));
                 new Samples(fromResponse).putPercentiles(out.putObject("response_to_realized_all_ms"));
+                Stages.put(stages, out);
+                cpuAfter.putPerChange(cpuBefore, options.changes(), out.putObject("cpu_ms_per_change"));
+                out.put("load_average_start", loadBefore);
+                out.put("load_average_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 out.put("verified_in_maps", true);
                 out.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
                 return out;
@@ -165,6 +174,56 @@ public final class PolicyPropagationBenchmark {
                 throw new IllegalStateException("node " + enforcer.node() + ": " + snapshot.endpointsReady() + " of " + options.podsPerNode()
                         + " endpoints ready; problems: " + snapshot.problems());
             }
+        }
+    }
+
+    /**
+     * Where one change's time went, each from the request's start (ms): the apply's answer, the first and the last node
+     * receiving the bucket change, the last node's maps holding it (its reconciler's pass done), and policy-service
+     * counting every node's status report (what the benchmark times), with the last report's passage through NATS between
+     * these two. The bucket change is the one every node received
+     * last once all had realized the change: changes are made one at a time.
+     */
+    private record Stages(double answered, double firstReceived, double allReceived, double allEnforced, double allStatusesInNats,
+                          double allReported) {
+
+        static Stages of(List<SimulatedEnforcer> enforcers, StatusArrivals statuses, long start, long answered, long reported) {
+            long revision = enforcers.stream().mapToLong(SimulatedEnforcer::lastPolicyRevision).max().orElse(0);
+            long first = Long.MAX_VALUE;
+            long lastReceived = Long.MIN_VALUE;
+            long lastEnforced = Long.MIN_VALUE;
+            long lastStatus = Long.MIN_VALUE;
+            for (SimulatedEnforcer enforcer : enforcers) {
+                long received = enforcer.receivedAt(revision).orElseThrow(() -> new IllegalStateException(
+                        "node " + enforcer.node() + " realized policies revision " + revision + " without receiving it"));
+                first = Math.min(first, received);
+                lastReceived = Math.max(lastReceived, received);
+                lastEnforced = Math.max(lastEnforced, enforcer.enforcedAt(revision).orElseThrow(() -> new IllegalStateException(
+                        "node " + enforcer.node() + " reported policies revision " + revision + " without a pass realizing it")));
+                lastStatus = Math.max(lastStatus, statuses.arrivedAt(enforcer.node(), revision).orElseThrow(() -> new IllegalStateException(
+                        "node " + enforcer.node() + " was counted for policies revision " + revision + " without a report through NATS")));
+            }
+            return new Stages(millis(answered - start), millis(first - start), millis(lastReceived - start), millis(lastEnforced - start),
+                    millis(lastStatus - start), millis(reported - start));
+        }
+
+        /** Each stage's percentiles over the changes, and the stages of the slowest change (its p99 broken down). */
+        static void put(List<Stages> changes, ObjectNode out) {
+            ObjectNode stages = out.putObject("stages_from_request_ms");
+            new Samples(changes.stream().map(Stages::answered).toList()).putPercentiles(stages.putObject("apply_answered"));
+            new Samples(changes.stream().map(Stages::firstReceived).toList()).putPercentiles(stages.putObject("first_node_received"));
+            new Samples(changes.stream().map(Stages::allReceived).toList()).putPercentiles(stages.putObject("all_nodes_received"));
+            new Samples(changes.stream().map(Stages::allEnforced).toList()).putPercentiles(stages.putObject("all_nodes_enforced"));
+            new Samples(changes.stream().map(Stages::allStatusesInNats).toList()).putPercentiles(stages.putObject("all_statuses_through_nats"));
+            new Samples(changes.stream().map(Stages::allReported).toList()).putPercentiles(stages.putObject("all_nodes_reported"));
+            Stages slowest = changes.stream().max(java.util.Comparator.comparingDouble(Stages::allReported)).orElseThrow();
+            ObjectNode worst = out.putObject("slowest_change_ms");
+            worst.put("apply_answered", Math.round(slowest.answered() * 10) / 10.0);
+            worst.put("first_node_received", Math.round(slowest.firstReceived() * 10) / 10.0);
+            worst.put("all_nodes_received", Math.round(slowest.allReceived() * 10) / 10.0);
+            worst.put("all_nodes_enforced", Math.round(slowest.allEnforced() * 10) / 10.0);
+            worst.put("all_statuses_through_nats", Math.round(slowest.allStatusesInNats() * 10) / 10.0);
+            worst.put("all_nodes_reported", Math.round(slowest.allReported() * 10) / 10.0);
         }
     }
 

@@ -7,6 +7,7 @@ import io.septum.auth.nats.NatsUser;
 import io.septum.bench.Repo;
 import io.septum.enforcer.agent.Reconciler;
 import io.septum.enforcer.agent.auth.BearerToken;
+import io.septum.enforcer.agent.cluster.ClusterEvent;
 import io.septum.enforcer.agent.cluster.ClusterWatch;
 import io.septum.enforcer.agent.endpoints.IdentityServiceClient;
 import io.septum.enforcer.agent.endpoints.LocalEndpoint;
@@ -16,12 +17,14 @@ import io.septum.enforcer.agent.leases.ReconcilerEndpoints;
 import io.septum.enforcer.agent.status.StatusPublisher;
 import io.septum.enforcer.datapath.PolicyMapKey;
 import io.septum.model.labels.Labels;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,6 +51,10 @@ final class SimulatedEnforcer implements AutoCloseable {
     private final ClusterWatch watch;
     private final IdentityServiceClient identityService;
     private final LeaseRenewer leases;
+    /** Policies bucket revision → when this node's watch handed that change to its reconciler (System.nanoTime). */
+    private final ConcurrentSkipListMap<Long, Long> policyReceived = new ConcurrentSkipListMap<>();
+    /** Policies bucket revision a pass realized → when that pass had written the maps (System.nanoTime), first pass only. */
+    private final ConcurrentSkipListMap<Long, Long> policyEnforced = new ConcurrentSkipListMap<>();
 
     private SimulatedEnforcer(String node, Connection nats, URI identityUrl, Path tokenFile) {
         this.node = node;
@@ -55,8 +62,16 @@ final class SimulatedEnforcer implements AutoCloseable {
         BearerToken token = new BearerToken(Optional.of(tokenFile));
         this.identityService = new IdentityServiceClient(identityUrl, token);
         this.status = new StatusPublisher(nats, node, 2_000);
-        this.reconciler = new Reconciler(maps, "", true, POLICY_ENTRIES_PER_ENDPOINT, Map.of(), status::offer);
-        this.watch = new ClusterWatch(nats, reconciler::submit);
+        this.reconciler = new Reconciler(maps, "", true, POLICY_ENTRIES_PER_ENDPOINT, Map.of(), snapshot -> {
+            policyEnforced.putIfAbsent(snapshot.applied().policies(), System.nanoTime());
+            status.offer(snapshot);
+        });
+        this.watch = new ClusterWatch(nats, event -> {
+            if (event instanceof ClusterEvent.PolicyUpserted || event instanceof ClusterEvent.PolicyRemoved) {
+                policyReceived.putIfAbsent(event.revision(), System.nanoTime());
+            }
+            reconciler.submit(event);
+        });
         this.leases = new LeaseRenewer(node, new LeaseClient(identityUrl, token), new ReconcilerEndpoints(node, reconciler, identityService));
     }
 
@@ -64,8 +79,9 @@ final class SimulatedEnforcer implements AutoCloseable {
     static SimulatedEnforcer start(String node, String natsUrl, URI identityUrl, Path tokenFile) throws Exception {
         // As the installation's NATS admin: infra/auth.sh makes users for 16 real nodes, not for 100 simulated ones.
         NatsUser admin = Repo.natsAdmin();
-        Connection nats = Nats.connect(new Options.Builder().server(natsUrl).connectionName("septum-sim-enforcer-" + node)
-                .userInfo(admin.name(), admin.password()).maxReconnects(-1).reconnectWait(Duration.ofMillis(500)).build());
+        Connection nats = connect(new Options.Builder().server(natsUrl).connectionName("septum-sim-enforcer-" + node)
+                .userInfo(admin.name(), admin.password()).maxReconnects(-1).reconnectWait(Duration.ofMillis(500))
+                .connectionTimeout(Duration.ofSeconds(10)).build());
         SimulatedEnforcer enforcer = new SimulatedEnforcer(node, nats, identityUrl, tokenFile);
         try {
             enforcer.reconciler.start();
@@ -87,6 +103,23 @@ final class SimulatedEnforcer implements AutoCloseable {
         }
     }
 
+    /**
+     * The first connection, tried up to five times: on a loaded machine a client can miss the server's authentication
+     * timeout (2 s) while a hundred others connect, and jnats reconnects only once it was connected.
+     */
+    private static Connection connect(Options options) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Nats.connect(options);
+            } catch (IOException e) {
+                if (attempt == 5) {
+                    throw new IOException("connect " + options.getConnectionName() + " to NATS: " + e.getMessage() + " (5 attempts)", e);
+                }
+                Thread.sleep(1_000);
+            }
+        }
+    }
+
     String node() {
         return node;
     }
@@ -99,6 +132,21 @@ final class SimulatedEnforcer implements AutoCloseable {
 
     Reconciler.Snapshot snapshot() throws Exception {
         return reconciler.snapshot().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The policies bucket revision of the last policy change this node received; 0 before any. */
+    long lastPolicyRevision() {
+        return policyReceived.isEmpty() ? 0 : policyReceived.lastKey();
+    }
+
+    /** When this node's watch delivered the policies bucket's {@code revision} (System.nanoTime), if it did. */
+    Optional<Long> receivedAt(long revision) {
+        return Optional.ofNullable(policyReceived.get(revision));
+    }
+
+    /** When this node's maps first realized the policies bucket's {@code revision} or a later one (System.nanoTime), if they did. */
+    Optional<Long> enforcedAt(long revision) {
+        return Optional.ofNullable(policyEnforced.ceilingEntry(revision)).map(Map.Entry::getValue);
     }
 
     /** The policy map's keys, as the reconciler wrote them. */
