@@ -1,0 +1,87 @@
+-- Allocation and collection whose query plans follow the table's size.
+--
+-- PL/pgSQL keeps each statement's plan per connection, and after five calls switches to a generic plan (one made
+-- without the parameters' values) when that looks no dearer. A service starting on an empty database (a fresh
+-- cluster, the benchmarks) made those generic plans while `identity` had no rows: sequential scans, which looked
+-- free then, and were kept while the table grew. At 14,000 identities every allocate_identities call scanned the
+-- whole table twice (auto_explain: "Seq Scan on identity ... Rows Removed by Filter: 14046" for `labels = ANY`),
+-- and PostgreSQL's CPU per new label set grew with the number of identities (1.7 ms each at 50,000).
+-- plan_cache_mode = force_custom_plan plans every statement with its values and the table's current size: an index
+-- lookup per label set once the table has more than a few pages. Planning a statement costs ~0.1 ms, shared by the
+-- label sets of a batch (one call answers up to allocation.max-batch of them).
+--
+-- allocate_identities also runs fewer statements: existing rows are read first, and only the marked ones among them
+-- are unmarked (the V2 version ran the unmarking UPDATE on every call, which scanned the table as well); new sets
+-- then cost one read and one insert. Its guarantees are V2's:
+--  * one row per distinct label set: the unique index on labels decides, whoever inserts first wins, a loser of a
+--    race waits for the winner's commit (ON CONFLICT) and reads its row on the next round;
+--  * the sequence is consumed only by inserts that win or race (existing sets are never inserted);
+--  * with p_reference every row answered is locked until the caller's transaction ends — FOR KEY SHARE for rows that
+--    exist (taken in id order, before they are looked at), NO KEY UPDATE for rows it unmarks, its own insert for new
+--    ones — so a collection pass (FOR UPDATE SKIP LOCKED) neither marks nor deletes them;
+--  * a marked identity that is allocated again is unmarked, under a NO KEY UPDATE lock taken in id order; if a pass
+--    deleted it meanwhile, the update finds no row and the set is inserted again with a new number (never reused).
+CREATE OR REPLACE FUNCTION allocate_identities(p_labels text[], p_reference boolean)
+RETURNS TABLE (labels text, id integer, created boolean)
+LANGUAGE plpgsql
+SET plan_cache_mode = force_custom_plan
+AS $$
+#variable_conflict use_column
+DECLARE
+    remaining text[] := ARRAY(SELECT DISTINCT x FROM unnest(p_labels) AS x ORDER BY 1);
+    answered text[];
+    marked integer[];
+    r record;
+BEGIN
+    WHILE cardinality(remaining) > 0 LOOP
+        answered := '{}';
+        marked := '{}';
+        IF p_reference THEN
+            FOR r IN SELECT i.labels, i.id, i.unused_since FROM identity AS i WHERE i.labels = ANY (remaining)
+                     ORDER BY i.id FOR KEY SHARE LOOP
+                IF r.unused_since IS NULL THEN
+                    labels := r.labels; id := r.id; created := false; RETURN NEXT;
+                    answered := answered || r.labels;
+                ELSE
+                    marked := marked || r.id;
+                END IF;
+            END LOOP;
+        ELSE
+            FOR r IN SELECT i.labels, i.id, i.unused_since FROM identity AS i WHERE i.labels = ANY (remaining) LOOP
+                IF r.unused_since IS NULL THEN
+                    labels := r.labels; id := r.id; created := false; RETURN NEXT;
+                    answered := answered || r.labels;
+                ELSE
+                    marked := marked || r.id;
+                END IF;
+            END LOOP;
+        END IF;
+        IF cardinality(marked) > 0 THEN
+            FOR r IN UPDATE identity AS i SET unused_since = NULL
+                      WHERE i.id IN (SELECT m.id FROM identity AS m WHERE m.id = ANY (marked) ORDER BY m.id FOR NO KEY UPDATE)
+                      RETURNING i.labels, i.id LOOP
+                labels := r.labels; id := r.id; created := false; RETURN NEXT;
+                answered := answered || r.labels;
+            END LOOP;
+        END IF;
+        IF cardinality(answered) > 0 THEN
+            remaining := ARRAY(SELECT unnest(remaining) EXCEPT SELECT unnest(answered) ORDER BY 1);
+            EXIT WHEN cardinality(remaining) = 0;
+            answered := '{}';
+        END IF;
+        FOR r IN INSERT INTO identity AS i (labels) SELECT x FROM unnest(remaining) AS x ORDER BY 1
+                 ON CONFLICT (labels) DO NOTHING RETURNING i.labels, i.id LOOP
+            labels := r.labels; id := r.id; created := true; RETURN NEXT;
+            answered := answered || r.labels;
+        END LOOP;
+        EXIT WHEN cardinality(answered) = cardinality(remaining);
+        remaining := ARRAY(SELECT unnest(remaining) EXCEPT SELECT unnest(answered) ORDER BY 1);
+    END LOOP;
+END
+$$;
+
+-- The collection pass's functions scan and join tables whose sizes change by orders of magnitude between a start on
+-- an empty database and a busy cluster; they run a few times a pass, so planning them afresh costs nothing that counts.
+ALTER FUNCTION expire_endpoints(interval, integer) SET plan_cache_mode = force_custom_plan;
+ALTER FUNCTION mark_unused_identities(integer) SET plan_cache_mode = force_custom_plan;
+ALTER FUNCTION collect_identities(interval, integer) SET plan_cache_mode = force_custom_plan;
