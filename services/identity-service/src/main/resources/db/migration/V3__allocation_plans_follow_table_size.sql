@@ -33,30 +33,33 @@ DECLARE
     remaining text[] := ARRAY(SELECT DISTINCT x FROM unnest(p_labels) AS x ORDER BY 1);
     answered text[];
     marked integer[];
-    existing refcursor;
     r record;
 BEGIN
     WHILE cardinality(remaining) > 0 LOOP
         answered := '{}';
         marked := '{}';
-        -- with p_reference the rows are locked FOR KEY SHARE in id order before they are looked at
+        -- Two loops, not one cursor opened either way: an explicit cursor is planned for a fast start, and for
+        -- ORDER BY id that is a walk of the whole primary key filtering on labels (perf: 72% of PostgreSQL's CPU).
         IF p_reference THEN
-            OPEN existing FOR SELECT i.labels, i.id, i.unused_since FROM identity AS i WHERE i.labels = ANY (remaining)
-                           ORDER BY i.id FOR KEY SHARE;
+            FOR r IN SELECT i.labels, i.id, i.unused_since FROM identity AS i WHERE i.labels = ANY (remaining)
+                     ORDER BY i.id FOR KEY SHARE LOOP
+                IF r.unused_since IS NULL THEN
+                    labels := r.labels; id := r.id; created := false; RETURN NEXT;
+                    answered := answered || r.labels;
+                ELSE
+                    marked := marked || r.id;
+                END IF;
+            END LOOP;
         ELSE
-            OPEN existing FOR SELECT i.labels, i.id, i.unused_since FROM identity AS i WHERE i.labels = ANY (remaining);
+            FOR r IN SELECT i.labels, i.id, i.unused_since FROM identity AS i WHERE i.labels = ANY (remaining) LOOP
+                IF r.unused_since IS NULL THEN
+                    labels := r.labels; id := r.id; created := false; RETURN NEXT;
+                    answered := answered || r.labels;
+                ELSE
+                    marked := marked || r.id;
+                END IF;
+            END LOOP;
         END IF;
-        LOOP
-            FETCH existing INTO r;
-            EXIT WHEN NOT FOUND;
-            IF r.unused_since IS NULL THEN
-                labels := r.labels; id := r.id; created := false; RETURN NEXT;
-                answered := answered || r.labels;
-            ELSE
-                marked := marked || r.id;
-            END IF;
-        END LOOP;
-        CLOSE existing;
         IF cardinality(marked) > 0 THEN
             FOR r IN UPDATE identity AS i SET unused_since = NULL
                       WHERE i.id IN (SELECT m.id FROM identity AS m WHERE m.id = ANY (marked) ORDER BY m.id FOR NO KEY UPDATE)
