@@ -370,8 +370,8 @@ public final class Reconciler implements AutoCloseable {
                 ipcacheDirty = true;
             }
             case ClusterEvent.PolicyUpserted e -> {
-                PolicyRef previous = policyKeys.put(e.key(), e.rules().ref());
-                if (previous != null && !previous.equals(e.rules().ref())) {
+                PolicyRef previous = policyKeys.put(e.key(), e.ref());
+                if (previous != null && !previous.equals(e.ref())) {
                     cluster.removePolicy(previous);
                 }
                 cluster.upsertPolicy(e.rules());

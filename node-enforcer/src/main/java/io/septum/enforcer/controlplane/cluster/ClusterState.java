@@ -13,6 +13,7 @@ import io.septum.model.policy.rules.PolicyRules;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,10 +36,13 @@ public final class ClusterState {
     private final Map<String, IpcacheRecord> ipcache = new HashMap<>();
     /** identity → (prefix → named ports of the pod at that prefix): what egress named ports resolve against. */
     private final Map<Integer, Map<String, List<NamedPort>>> namedPortsByIdentity = new HashMap<>();
-    private final Map<PolicyRef, PolicyRules> policies = new TreeMap<>();
+    /** Each policy object's rules, one {@link PolicyRules} per subject (a Cilium policy's specs have several). */
+    private final Map<PolicyRef, List<PolicyRules>> policies = new TreeMap<>();
+    /** Every policy's subjects in one list, in ref order; null after a change until asked for again. */
+    private List<PolicyRules> allRules = List.of();
     /**
-     * The policies in {@link #policies()} order, each with the live set of identities its subject selects (its subject
-     * is registered in the selector cache while the policy is here); null when policies changed since it was made.
+     * The elements of {@link #policies()}, in order, each with the live set of identities its subject selects (each
+     * subject is registered in the selector cache while its policy is here); null after a change until asked for again.
      */
     private List<SubjectSelection> subjects;
     /** Every prefix the policies' ipBlocks name (cidr and excepts), with how many peers name it. */
@@ -143,63 +147,91 @@ public final class ClusterState {
 
     // --- policies ---
 
+    /** A policy object with one subject. */
     public void upsertPolicy(PolicyRules rules) {
-        PolicyRules previous = policies.put(rules.ref(), rules);
+        upsertPolicy(List.of(rules));
+    }
+
+    /** A policy object: every subject of it ({@link io.septum.model.policy.PolicyObject#toRules()}), all of one ref. */
+    public void upsertPolicy(List<PolicyRules> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("upsert policy: no rules (a policy object has at least one subject)");
+        }
+        PolicyRef ref = parts.getFirst().ref();
+        if (parts.stream().anyMatch(part -> !part.ref().equals(ref))) {
+            throw new IllegalArgumentException("upsert policy " + ref + ": its subjects name different policies");
+        }
+        List<PolicyRules> rules = List.copyOf(parts);
+        List<PolicyRules> previous = policies.put(ref, rules);
         if (rules.equals(previous)) {
-            if (previous != rules) {
-                subjects = null; // the batch compares policies by reference: hand out the object now held
-            }
             return;
         }
-        // Registered before the previous version lets go, so selections both use are kept, not evaluated again.
-        forEachSelector(rules, selectors::register);
-        selectors.register(rules.subject());
-        boolean cidrsChanged = countCidrs(rules, 1);
-        if (previous != null) {
-            forEachSelector(previous, selectors::unregister);
-            selectors.unregister(previous.subject());
-            cidrsChanged |= countCidrs(previous, -1);
-            changedPolicies.add(previous);
-        }
-        changedPolicies.add(rules);
+        allRules = null;
         subjects = null;
+        // Registered before the previous version lets go, so selections both use are kept, not evaluated again.
+        boolean cidrsChanged = false;
+        for (PolicyRules part : rules) {
+            forEachSelector(part, selectors::register);
+            selectors.register(part.subject());
+            cidrsChanged |= countCidrs(part, 1);
+        }
+        if (previous != null) {
+            for (PolicyRules part : previous) {
+                forEachSelector(part, selectors::unregister);
+                selectors.unregister(part.subject());
+                cidrsChanged |= countCidrs(part, -1);
+            }
+            changedPolicies.addAll(previous);
+        }
+        changedPolicies.addAll(rules);
         if (cidrsChanged) {
             prefixesChanged |= cidrIdentities.retain(policyCidrs.keySet());
         }
     }
 
     public void removePolicy(PolicyRef ref) {
-        PolicyRules previous = policies.remove(ref);
+        List<PolicyRules> previous = policies.remove(ref);
         if (previous != null) {
-            forEachSelector(previous, selectors::unregister);
-            selectors.unregister(previous.subject());
-            changedPolicies.add(previous);
+            allRules = null;
             subjects = null;
-            if (countCidrs(previous, -1)) {
+            boolean cidrsChanged = false;
+            for (PolicyRules part : previous) {
+                forEachSelector(part, selectors::unregister);
+                selectors.unregister(part.subject());
+                cidrsChanged |= countCidrs(part, -1);
+            }
+            changedPolicies.addAll(previous);
+            if (cidrsChanged) {
                 prefixesChanged |= cidrIdentities.retain(policyCidrs.keySet());
             }
         }
     }
 
+    /** The rules of every policy, one element per subject (so a policy with several specs has several elements). */
     public Collection<PolicyRules> policies() {
-        return policies.values();
+        if (allRules == null) {
+            List<PolicyRules> all = new ArrayList<>(policies.size());
+            policies.values().forEach(all::addAll);
+            allRules = Collections.unmodifiableList(all);
+        }
+        return allRules;
     }
 
-    /** A policy with the live selection of its subject. */
+    /** A policy's subject with its live selection. */
     private record SubjectSelection(PolicyRules rules, Set<Integer> selected) {
     }
 
     /**
-     * The policies whose subject selects an endpoint with {@code identity} and {@code labels}, in {@link #policies()}
-     * order: exactly those whose {@code subject().matches(labels)}. When the selector cache holds the identity with
-     * these labels, its subjects' selections answer (a set lookup per policy instead of a label match); otherwise the
+     * The elements of {@link #policies()} whose subject selects an endpoint with {@code identity} and {@code labels}, in
+     * that order: exactly those whose {@code subject().matches(labels)}. When the selector cache holds the identity with
+     * these labels, the subjects' selections answer (a set look-up per subject instead of a label match); otherwise the
      * labels are matched.
      */
     public List<PolicyRules> policiesSelecting(int identity, Labels labels) {
         List<PolicyRules> out = new ArrayList<>();
         Labels known = selectors.labels(identity);
         if (known != labels && !labels.equals(known)) {
-            for (PolicyRules rules : policies.values()) {
+            for (PolicyRules rules : policies()) {
                 if (rules.subject().matches(labels)) {
                     out.add(rules);
                 }
@@ -207,8 +239,9 @@ public final class ClusterState {
             return out;
         }
         if (subjects == null) {
-            List<SubjectSelection> made = new ArrayList<>(policies.size());
-            policies.values().forEach(rules -> made.add(new SubjectSelection(rules, selectors.selected(rules.subject()))));
+            Collection<PolicyRules> all = policies();
+            List<SubjectSelection> made = new ArrayList<>(all.size());
+            all.forEach(rules -> made.add(new SubjectSelection(rules, selectors.selected(rules.subject()))));
             subjects = made;
         }
         Integer id = identity;
@@ -220,6 +253,7 @@ public final class ClusterState {
         return out;
     }
 
+    /** How many policy objects there are (not subjects). */
     public int policyCount() {
         return policies.size();
     }
