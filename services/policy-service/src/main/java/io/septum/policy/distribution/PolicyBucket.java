@@ -66,6 +66,8 @@ public class PolicyBucket {
     private static final Duration ACK_WAIT = Duration.ofSeconds(2);
     /** What each further entry of a batch adds to that deadline. */
     private static final Duration ACK_WAIT_PER_ENTRY = Duration.ofMillis(10);
+    /** Entries sent ahead of their acknowledgements at most. */
+    private static final int IN_FLIGHT = 128;
 
     /** The header that marks a bucket entry as a delete (jnats' KeyValue.delete writes the same). */
     private static final String KV_OPERATION = "KV-Operation";
@@ -147,9 +149,11 @@ public class PolicyBucket {
     }
 
     /**
-     * Sends every item's operation in order, without waiting in between, off the event loop; done when NATS
-     * acknowledged them all, with the stream sequence of the last (0 for no items). One connection keeps the order, so the stream stores them as sent; waiting for
-     * each acknowledgement before the next send would cost a round trip per item.
+     * Sends every item's operation in order, up to {@link #IN_FLIGHT} ahead of the acknowledgements, off the event
+     * loop; done when NATS acknowledged them all, with the stream sequence of the last (0 for no items). One
+     * connection keeps the order, so the stream stores them as sent; waiting for each acknowledgement before the
+     * next send would cost a round trip per item. The window bounds jnats' outgoing queue (5,000 messages by
+     * default; a full queue refuses the publish), as a rebuild may put every stored object at once.
      */
     private <T> Uni<Long> each(List<T> items, Operation<T> operation) {
         if (items.isEmpty()) {
@@ -157,23 +161,33 @@ public class PolicyBucket {
         }
         return NatsCalls.offload(() -> {
             JetStream js = connection.jetStream();
+            // Acknowledgements arrive at the pace NATS stores the entries: a deadline for all of them, as for one.
+            long deadline = System.nanoTime() + ACK_WAIT.toNanos() + items.size() * ACK_WAIT_PER_ENTRY.toNanos();
             List<CompletableFuture<PublishAck>> acks = new ArrayList<>(items.size());
             for (T item : items) {
+                if (acks.size() >= IN_FLIGHT) {
+                    acknowledged(acks.get(acks.size() - IN_FLIGHT), deadline, items.size());
+                }
                 acks.add(operation.apply(js, item));
             }
-            try {
-                // Acknowledgements arrive at the pace NATS stores the entries: a deadline for all of them, as for one.
-                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                        .get(ACK_WAIT.toMillis() + items.size() * ACK_WAIT_PER_ENTRY.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e; // the first refusal, naming its subject
-            } catch (TimeoutException e) {
-                long missing = acks.stream().filter(a -> !a.isDone()).count();
-                throw new IOException("write bucket " + Buckets.POLICIES + ": " + missing + " of " + items.size()
-                        + " entries not acknowledged within the deadline", e);
+            long sequence = 0;
+            for (CompletableFuture<PublishAck> ack : acks) {
+                sequence = acknowledged(ack, deadline, items.size()).getSeqno();
             }
-            return acks.getLast().join().getSeqno();
+            return sequence;
         });
+    }
+
+    /** Waits for one acknowledgement until {@code deadline} ({@link System#nanoTime()}); a refusal names its subject. */
+    private static PublishAck acknowledged(CompletableFuture<PublishAck> ack, long deadline, int entries) throws Exception {
+        try {
+            return ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new IOException("write bucket " + Buckets.POLICIES + ": " + entries + " entries not all acknowledged within "
+                    + (ACK_WAIT.toMillis() + entries * ACK_WAIT_PER_ENTRY.toMillis()) + " ms", e);
+        }
     }
 
     /** Every live entry (deleted keys left out), as parsed JSON: what a new watcher would get. */
