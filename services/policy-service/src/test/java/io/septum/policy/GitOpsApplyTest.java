@@ -189,12 +189,14 @@ class GitOpsApplyTest {
     @Test
     void aLargeBundleIsOneRevisionWithEveryObjectStoredDistributedAndRecorded() throws Exception {
         int size = 250;
+        // History outlives deletes: a namespace of its own, so earlier runs do not show in it.
+        String ns = "bulk" + System.nanoTime();
         String[] first = new String[size];
         String[] next = new String[size - 50];
         for (int i = 0; i < size; i++) {
-            first[i] = Policies.yaml("bulk", "p" + i, 80);
+            first[i] = Policies.yaml(ns, "p" + i, 80);
             if (i < size - 50) {
-                next[i] = Policies.yaml("bulk", "p" + i, i < 100 ? 81 : 80); // 100 changed, 100 unchanged, 50 left out
+                next[i] = Policies.yaml(ns, "p" + i, i < 100 ? 81 : 80); // 100 changed, 100 unchanged, 50 left out
             }
         }
         long created = apply(Policies.documents(first), Map.of("source", "repo/bulk")).statusCode(200)
@@ -214,15 +216,15 @@ class GitOpsApplyTest {
 
         // Every stored object is in the bucket with the revision that last wrote it, and nothing else is.
         Map<String, com.fasterxml.jackson.databind.JsonNode> bucket = TestNats.bucketContents();
-        JsonPath stored = given().get("/v1/policies?namespace=bulk").then().statusCode(200).extract().jsonPath();
+        JsonPath stored = given().get("/v1/policies?namespace=" + ns).then().statusCode(200).extract().jsonPath();
         assertThat(stored.getList("items.name", String.class)).hasSize(size - 50);
-        assertThat(bucket.keySet().stream().filter(k -> k.startsWith("networkpolicy.bulk.")).count()).isEqualTo(size - 50);
+        assertThat(bucket.keySet().stream().filter(k -> k.startsWith("networkpolicy." + ns + ".")).count()).isEqualTo(size - 50);
         for (int i = 0; i < size - 50; i++) {
-            com.fasterxml.jackson.databind.JsonNode entry = bucket.get("networkpolicy.bulk.p" + i);
+            com.fasterxml.jackson.databind.JsonNode entry = bucket.get("networkpolicy." + ns + ".p" + i);
             assertThat(entry.path("revision").asLong()).as("revision of p%d", i).isEqualTo(i < 100 ? updated : created);
             assertThat(entry.at("/document/spec/ingress/0/ports/0/port").asInt()).as("port of p%d", i).isEqualTo(i < 100 ? 81 : 80);
         }
-        given().get("/v1/policies/bulk/p100/history").then().body("items.revision", contains((int) created));
-        given().get("/v1/policies/bulk/p0/history").then().body("items.revision", contains((int) updated, (int) created));
+        given().get("/v1/policies/" + ns + "/p100/history").then().body("items.revision", contains((int) created));
+        given().get("/v1/policies/" + ns + "/p0/history").then().body("items.revision", contains((int) updated, (int) created));
     }
 }
