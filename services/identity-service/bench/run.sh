@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs one identity-service benchmark against a service of its own, then stops what it started.
 #   services/identity-service/bench/run.sh alloc|fanout|gc [JVM options for the benchmark, e.g. -Dbench.seconds=10]
-# The service: the built jar on 127.0.0.1:${SEPTUM_IDENTITY_BENCH_PORT:-38081}, database septum_identity_bench (emptied
-# at start), NATS on ${SEPTUM_IDENTITY_BENCH_NATS_PORT:-4225} (started here with its own data unless one listens
+# The service: the built jar on 127.0.0.1:${SEPTUM_IDENTITY_BENCH_PORT:-38081}, database
+# ${SEPTUM_IDENTITY_BENCH_DB:-septum_identity_bench} (emptied at start; another must exist already), NATS on ${SEPTUM_IDENTITY_BENCH_NATS_PORT:-4225} (started here with its own data unless one listens
 # there already), with the same JVM options as infra/services.sh unless BENCH_SERVICE_JAVA_OPTS says otherwise.
 # SEPTUM_BENCH_NO_BUILD=1 skips the build and runs what is built (to measure two builds in the same conditions, one
 # kept aside: BENCH_SERVICE_APP=<a copy of target/quarkus-app>).
@@ -32,6 +32,7 @@ esac
 export JAVA_HOME; JAVA_HOME=$(find_java25)
 port=${SEPTUM_IDENTITY_BENCH_PORT:-38081}
 nats_port=${SEPTUM_IDENTITY_BENCH_NATS_PORT:-4225}
+database=${SEPTUM_IDENTITY_BENCH_DB:-septum_identity_bench}
 service_opts=${BENCH_SERVICE_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m}
 work="$SEPTUM_RUN/identity-bench"
 mkdir -p "$work"
@@ -66,11 +67,11 @@ else
 fi
 
 port_open 127.0.0.1 "$port" && die "port $port is taken; set SEPTUM_IDENTITY_BENCH_PORT"
-say "starting identity-service on 127.0.0.1:$port (database septum_identity_bench, emptied; log $work/service.log)" >&2
+say "starting identity-service on 127.0.0.1:$port (database $database, emptied; log $work/service.log)" >&2
 # shellcheck disable=SC2086 # the options are words
 "$JAVA_HOME/bin/java" $service_opts -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 \
-  -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/septum_identity_bench \
-  -Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/septum_identity_bench \
+  -Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/$database \
+  -Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/$database \
   -Dquarkus.flyway.clean-disabled=false -Dquarkus.flyway.clean-at-start=true \
   -Dseptum.nats.url="nats://127.0.0.1:$nats_port" -Dseptum.nats.credentials-dir="$SEPTUM_RUN/auth/nats" \
   -Dmp.jwt.verify.publickey.location="$SEPTUM_RUN/auth/signing-key.pub.pem" \
@@ -88,5 +89,5 @@ curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null || die "identity-ser
 nats_pid=$(ss -ltnpH "( sport = :$nats_port )" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
 say "running the $topic benchmark (load average now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx1g -cp "services/identity-service/target/test-classes:$(cat "$work/classpath")" \
-  -Dbench.url="http://127.0.0.1:$port" -Dbench.tokenFile="$SEPTUM_RUN/auth/cli.token" -Dbench.nats="nats://127.0.0.1:$nats_port" -Dbench.service.pid="$service" -Dbench.nats.pid="$nats_pid" \
+  -Dbench.url="http://127.0.0.1:$port" -Dbench.tokenFile="$SEPTUM_RUN/auth/cli.token" -Dbench.nats="nats://127.0.0.1:$nats_port" -Dbench.database="$database" -Dbench.service.pid="$service" -Dbench.nats.pid="$nats_pid" \
   "${bench_properties[@]}" "$@" "$main"

@@ -2,6 +2,7 @@ package io.septum.it.cilium;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.septum.it.ControlPlane;
 import io.septum.it.PolicyLab;
 import io.septum.it.SeptumCommand;
 import io.septum.it.SharedControlPlane;
@@ -12,6 +13,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CiliumPolicyPrivilegedTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static PolicyLab lab;
 
     /** One connection attempt: {@code from} and {@code to} as {@code lab probe} takes them. */
@@ -354,6 +360,74 @@ class CiliumPolicyPrivilegedTest {
         for (JsonNode node : status.path("nodes")) {
             assertThat(node.path("status").path("problems").toString())
                     .contains("CiliumNetworkPolicy x/l7 is not fully enforceable: spec.ingress[0].toPorts[0].rules.http");
+        }
+    }
+
+    @Test
+    void specsHoldSeveralRulesEachSelectingItsOwnPodsAndNamedByTheirPath() throws Exception {
+        lab.applyYaml(cnp("x", "multi", """
+                specs:
+                  - endpointSelector: {matchLabels: {pod: a}}
+                    ingress:
+                      - fromEndpoints: [{matchLabels: {pod: b}}]
+                        toPorts: [{ports: [{port: "81", protocol: TCP}]}]
+                  - endpointSelector: {matchLabels: {pod: b}}
+                    egress: [{toEntities: [cluster]}]
+                    egressDeny: [{toEntities: [world]}]
+                """));
+        expect(cases(
+                Probe.tcp("x/b", "x/a", 81), true,     // specs[1] lets it leave x/b, specs[0] lets it into x/a
+                Probe.tcp("x/b", "x/a", 80), false,    // specs[0] isolates x/a's ingress
+                Probe.tcp("y/a", "x/a", 81), false,
+                Probe.tcp("y/a", "x/b", 80), true,     // no element isolates x/b's ingress
+                Probe.tcp("x/b", "world-client", 443), false, // specs[1]'s deny
+                Probe.tcp("x/a", "world-client", 443), true,  // specs[1] does not select x/a
+                Probe.tcp("y/b", "world-client", 443), true));
+
+        JsonNode allowed = explain("x/b", "x/a", 81);
+        assertThat(allowed.path("verdict").asText()).isEqualTo("allowed");
+        assertThat(allowed.path("egress").path("rule").asText()).isEqualTo("CiliumNetworkPolicy x/multi specs[1].egress[0]");
+        assertThat(allowed.path("ingress").path("rule").asText()).isEqualTo("CiliumNetworkPolicy x/multi specs[0].ingress[0]");
+        assertThat(allowed.path("ingress").path("matchingRules").get(0).path("path").asText()).isEqualTo("specs[0].ingress[0]");
+        JsonNode isolated = explain("x/b", "x/a", 80);
+        assertThat(isolated.path("ingress").path("reason").asText()).isEqualTo("default deny");
+        assertThat(isolated.path("ingress").path("isolatedBy").toString()).isEqualTo("[\"CiliumNetworkPolicy x/multi\"]");
+        JsonNode denied = explain("x/b", "203.0.113.10", 443);
+        assertThat(denied.path("egress").path("reason").asText()).isEqualTo("denied by deny rule");
+        assertThat(denied.path("egress").path("rule").asText()).isEqualTo("CiliumNetworkPolicy x/multi specs[1].egressDeny[0]");
+
+        // The flows of those probes name the same rules: the numbers in the datapath are the rules' paths, hashed.
+        assertThat(awaitFlow("from-pod=x/b&to-pod=x/a&to-port=81&protocol=TCP&verdict=FORWARDED", "INGRESS").path("rule").asText())
+                .isEqualTo("CiliumNetworkPolicy x/multi specs[0].ingress[0]");
+        assertThat(awaitFlow("from-pod=x/b&to-ip=203.0.113.10&to-port=443&protocol=TCP&verdict=DROPPED", "EGRESS").path("rule").asText())
+                .isEqualTo("CiliumNetworkPolicy x/multi specs[1].egressDeny[0]");
+    }
+
+    /** {@code policy explain --json} (exit 0 allowed or audited, 1 denied). */
+    private static JsonNode explain(String from, String to, int port) throws Exception {
+        SeptumCommand.Result r = SeptumCommand.run("policy", "explain", "--from", from, "--to", to, "--port", Integer.toString(port), "--json");
+        assertThat(r.exitCode()).as("policy explain " + from + " -> " + to + ": " + r.output()).isIn(0, 1);
+        return JSON.readTree(r.output());
+    }
+
+    /** The latest flow of {@code direction} matching {@code query}; flows reach flow-service within a few seconds. */
+    private static JsonNode awaitFlow(String query, String direction) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(ControlPlane.flowsUrl() + "/v1/flows?" + query))
+                    .header("Authorization", ControlPlane.bearer()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("GET /v1/flows?" + query + ": " + response.body()).isEqualTo(200);
+            JsonNode found = null;
+            for (JsonNode flow : JSON.readTree(response.body()).path("items")) {
+                if (flow.path("direction").asText().equals(direction)) {
+                    found = flow;
+                }
+            }
+            if (found != null) {
+                return found;
+            }
+            assertThat(System.nanoTime()).as("a " + direction + " flow matching " + query + " within 10 s").isLessThan(deadline);
+            Thread.sleep(200);
         }
     }
 

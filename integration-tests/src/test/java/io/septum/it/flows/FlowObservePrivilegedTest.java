@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -122,6 +123,34 @@ class FlowObservePrivilegedTest {
         SeptumCommand.Result conflict = SeptumCommand.run("observe", "--from-pod", "default/other", "--pod", "default/backend");
         assertThat(conflict.exitCode()).isEqualTo(2);
         assertThat(conflict.output()).contains("--from-pod: conflicts with --pod");
+    }
+
+    @Test
+    @Order(4)
+    void theLabSwitchesANodeToPacketEventsAndBack() throws Exception {
+        // Connections mode (the default): of an allowed connection only its first packet is a flow.
+        assertThat(SeptumCommand.ok("lab", "flow-events")).isEqualToIgnoringWhitespace("node-0 connections");
+        assertThat(awaitFlows("from-pod=default/frontend&to-pod=default/backend&to-port=80&protocol=TCP"))
+                .allSatisfy(f -> assertThat(texts(f.path("tcpFlags"))).contains("SYN"));
+
+        String since = Instant.now().minusSeconds(1).toString();
+        assertThat(SeptumCommand.ok("lab", "flow-events", "packets", "--node", "node-0")).isEqualToIgnoringWhitespace("node-0 packets");
+        try {
+            assertThat(probe("frontend")).isTrue();
+            // Packets mode: the connection's later packets (ACK, FIN) are flows too.
+            List<JsonNode> flows = awaitFlows("from-pod=default/frontend&to-pod=default/backend&to-port=80&protocol=TCP&not.verdict=DROPPED&since=" + since);
+            assertThat(flows).anySatisfy(f -> assertThat(texts(f.path("tcpFlags"))).doesNotContain("SYN").contains("ACK"));
+        } finally {
+            assertThat(SeptumCommand.ok("lab", "flow-events", "connections", "--json")).contains("\"node-0\":{\"mode\":\"connections\"}");
+        }
+
+        SeptumCommand.Result badMode = SeptumCommand.run("lab", "flow-events", "everything");
+        assertThat(badMode.exitCode()).isEqualTo(2);
+        assertThat(badMode.output()).contains("MODE: flow event mode 'everything': expected off, connections or packets");
+        SeptumCommand.Result badNode = SeptumCommand.run("lab", "flow-events", "off", "--node", "node-9");
+        assertThat(badNode.exitCode()).isNotZero();
+        assertThat(badNode.output()).contains("--node node-9: not a node of this lab");
+        assertThat(SeptumCommand.ok("lab", "flow-events")).as("nothing changed by refused commands").isEqualToIgnoringWhitespace("node-0 connections");
     }
 
     private static boolean probe(String from) throws Exception {

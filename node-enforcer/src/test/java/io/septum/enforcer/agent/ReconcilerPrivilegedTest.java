@@ -397,7 +397,7 @@ class ReconcilerPrivilegedTest {
 
     private static PolicyRules policy(String name, String spec) throws Exception {
         String doc = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: " + name + ", namespace: x}\nspec:\n" + spec.indent(2);
-        return PolicyParser.parse(doc).getFirst().toRules();
+        return PolicyParser.parse(doc).getFirst().toRules().getFirst();
     }
 
     private static Labels labels(String namespace, String pod) {

@@ -63,7 +63,7 @@ class FlowApiTest {
                     - from: [{podSelector: {matchLabels: {app: frontend}}}]
                   policyTypes: [Ingress]
                 """);
-        allowRule = policy.toRules().rules().getFirst().ref().number();
+        allowRule = policy.toRules().getFirst().rules().getFirst().ref().number();
         // The service names flows from what it has received: wait until it knows the policy's rule.
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             publish(1, List.of(TestCluster.record(1_000, "10.99.0.1", FRONTEND, 40000, "10.99.0.2", BACKEND, 80, 6, 0, 0, 0, 0x02, allowRule)));

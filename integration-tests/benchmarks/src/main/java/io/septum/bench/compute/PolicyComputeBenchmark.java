@@ -116,7 +116,7 @@ public final class PolicyComputeBenchmark {
     private Round round(Map<Integer, Labels> identities, String documents) throws Exception {
         long cpu0 = CPU.getProcessCpuTime();
         long t0 = System.nanoTime();
-        List<PolicyRules> policies = PolicyParser.parse(documents).stream().map(PolicyObject::toRules).toList();
+        List<List<PolicyRules>> policies = PolicyParser.parse(documents).stream().map(PolicyObject::toRules).toList();
         long t1 = System.nanoTime();
         ClusterState cluster = new ClusterState();
         identities.forEach(cluster::upsertIdentity);

@@ -2,7 +2,10 @@ package io.septum.enforcer.agent.cluster;
 
 import io.septum.model.kv.IpcacheRecord;
 import io.septum.model.labels.Labels;
+import io.septum.model.policy.PolicyRef;
 import io.septum.model.policy.rules.PolicyRules;
+
+import java.util.List;
 
 /**
  * A change seen in one of the buckets an enforcer watches, with the bucket revision that carried it.
@@ -39,7 +42,24 @@ public sealed interface ClusterEvent {
         }
     }
 
-    record PolicyUpserted(String key, PolicyRules rules, long revision) implements ClusterEvent {
+    /** A policy object's rules: one element per subject, never empty, all of one ref. */
+    record PolicyUpserted(String key, List<PolicyRules> rules, long revision) implements ClusterEvent {
+        public PolicyUpserted {
+            rules = List.copyOf(rules);
+            if (rules.isEmpty()) {
+                throw new IllegalArgumentException("policy " + key + ": no rules (a policy object has at least one subject)");
+            }
+        }
+
+        /** A policy object with one subject. */
+        public PolicyUpserted(String key, PolicyRules rules, long revision) {
+            this(key, List.of(rules), revision);
+        }
+
+        public PolicyRef ref() {
+            return rules.getFirst().ref();
+        }
+
         public String bucket() {
             return io.septum.model.kv.Buckets.POLICIES;
         }

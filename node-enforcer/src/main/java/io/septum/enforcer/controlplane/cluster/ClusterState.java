@@ -13,6 +13,7 @@ import io.septum.model.policy.rules.PolicyRules;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,7 +37,10 @@ public final class ClusterState {
     private final Map<String, IpcacheRecord> ipcache = new HashMap<>();
     /** identity → (prefix → named ports of the pod at that prefix): what egress named ports resolve against. */
     private final Map<Integer, Map<String, List<NamedPort>>> namedPortsByIdentity = new HashMap<>();
-    private final Map<PolicyRef, PolicyRules> policies = new TreeMap<>();
+    /** Each policy object's rules, one {@link PolicyRules} per subject (a Cilium policy's specs have several). */
+    private final Map<PolicyRef, List<PolicyRules>> policies = new TreeMap<>();
+    /** Every policy's subjects in one list, in ref order; null after a change until asked for again. */
+    private List<PolicyRules> allRules = List.of();
     private final CidrIdentities cidrIdentities = new CidrIdentities();
 
     private final Set<EndpointSelector> changedSelectors = new HashSet<>();
@@ -137,33 +141,56 @@ public final class ClusterState {
 
     // --- policies ---
 
+    /** A policy object with one subject. */
     public void upsertPolicy(PolicyRules rules) {
-        PolicyRules previous = policies.put(rules.ref(), rules);
+        upsertPolicy(List.of(rules));
+    }
+
+    /** A policy object: every subject of it ({@link io.septum.model.policy.PolicyObject#toRules()}), all of one ref. */
+    public void upsertPolicy(List<PolicyRules> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("upsert policy: no rules (a policy object has at least one subject)");
+        }
+        PolicyRef ref = parts.getFirst().ref();
+        if (parts.stream().anyMatch(part -> !part.ref().equals(ref))) {
+            throw new IllegalArgumentException("upsert policy " + ref + ": its subjects name different policies");
+        }
+        List<PolicyRules> rules = List.copyOf(parts);
+        List<PolicyRules> previous = policies.put(ref, rules);
         if (rules.equals(previous)) {
             return;
         }
-        forEachSelector(rules, selectors::register);
+        allRules = null;
+        rules.forEach(part -> forEachSelector(part, selectors::register));
         if (previous != null) {
-            forEachSelector(previous, selectors::unregister);
-            changedPolicies.add(previous);
+            previous.forEach(part -> forEachSelector(part, selectors::unregister));
+            changedPolicies.addAll(previous);
         }
-        changedPolicies.add(rules);
+        changedPolicies.addAll(rules);
         prefixesChanged |= cidrIdentities.retain(policyCidrs());
     }
 
     public void removePolicy(PolicyRef ref) {
-        PolicyRules previous = policies.remove(ref);
+        List<PolicyRules> previous = policies.remove(ref);
         if (previous != null) {
-            forEachSelector(previous, selectors::unregister);
-            changedPolicies.add(previous);
+            allRules = null;
+            previous.forEach(part -> forEachSelector(part, selectors::unregister));
+            changedPolicies.addAll(previous);
             prefixesChanged |= cidrIdentities.retain(policyCidrs());
         }
     }
 
+    /** The rules of every policy, one element per subject (so a policy with several specs has several elements). */
     public Collection<PolicyRules> policies() {
-        return policies.values();
+        if (allRules == null) {
+            List<PolicyRules> all = new ArrayList<>(policies.size());
+            policies.values().forEach(all::addAll);
+            allRules = Collections.unmodifiableList(all);
+        }
+        return allRules;
     }
 
+    /** How many policy objects there are (not subjects). */
     public int policyCount() {
         return policies.size();
     }
@@ -190,7 +217,7 @@ public final class ClusterState {
 
     private Set<Ipv4Cidr> policyCidrs() {
         Set<Ipv4Cidr> cidrs = new TreeSet<>();
-        for (PolicyRules rules : policies.values()) {
+        for (PolicyRules rules : policies()) {
             for (PolicyRule rule : rules.rules()) {
                 for (Peer peer : rule.peers()) {
                     if (peer instanceof Peer.Cidr cidr) {

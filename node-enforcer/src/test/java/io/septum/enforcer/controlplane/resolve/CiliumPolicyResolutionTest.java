@@ -1,5 +1,6 @@
 package io.septum.enforcer.controlplane.resolve;
 
+import io.septum.enforcer.controlplane.cluster.ClusterChanges;
 import io.septum.enforcer.controlplane.cluster.ClusterState;
 import io.septum.enforcer.controlplane.mapstate.PolicyEntry;
 import io.septum.enforcer.controlplane.mapstate.PolicyKey;
@@ -7,6 +8,8 @@ import io.septum.enforcer.controlplane.mapstate.RuleRefs;
 import io.septum.model.identity.K8sIdentityLabels;
 import io.septum.model.identity.ReservedIdentity;
 import io.septum.model.policy.PolicyParser;
+import io.septum.model.policy.PolicyRef;
+import io.septum.model.policy.rules.RuleRef;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -118,5 +121,82 @@ class CiliumPolicyResolutionTest {
         Map<PolicyKey, PolicyEntry> xa = entries(XA);
         assertThat(xa).containsKey(PolicyKey.exactPort(XB, INGRESS, ICMP, 8));
         assertThat(xa).as("not isolated: everything else still allowed").containsKey(PolicyKey.anyProtocol(0, INGRESS));
+    }
+
+    @Test
+    void eachElementOfSpecsSelectsItsOwnEndpointsAndNamesItsRules() throws Exception {
+        apply("CiliumNetworkPolicy", "multi", """
+                specs:
+                  - endpointSelector: {matchLabels: {app: a}}
+                    ingress: [{fromEndpoints: [{matchLabels: {app: b}}], toPorts: [{ports: [{port: "80", protocol: TCP}]}]}]
+                  - endpointSelector: {matchLabels: {app: b}}
+                    egressDeny: [{toEndpoints: [{matchLabels: {app: a}}]}]
+                  - endpointSelector: {}
+                    ingress: [{fromEntities: [world], toPorts: [{ports: [{port: "443", protocol: TCP}]}]}]
+                """);
+        assertThat(cluster.policyCount()).isEqualTo(1);
+        assertThat(cluster.policies()).hasSize(3);
+
+        Map<PolicyKey, PolicyEntry> xa = entries(XA);
+        PolicyEntry fromB = xa.get(PolicyKey.exactPort(XB, INGRESS, TCP, 80));
+        assertThat(fromB.ruleRef()).as("specs[0] allows x/b to x/a on 80").isEqualTo(ruleNumber("multi", "specs[0].ingress[0]"));
+        assertThat(xa.get(PolicyKey.exactPort(WORLD, INGRESS, TCP, 443)).ruleRef()).as("specs[2] selects every pod of x")
+                .isEqualTo(ruleNumber("multi", "specs[2].ingress[0]"));
+        assertThat(xa).as("specs[1] does not select x/a: its egress stays open").containsKey(PolicyKey.anyProtocol(0, EGRESS));
+        assertThat(xa).as("specs[0] and specs[2] isolate ingress").doesNotContainKey(PolicyKey.anyProtocol(0, INGRESS));
+
+        Map<PolicyKey, PolicyEntry> xb = entries(XB);
+        PolicyEntry toA = xb.get(PolicyKey.anyProtocol(XA, EGRESS));
+        assertThat(toA.deny()).isTrue();
+        assertThat(toA.ruleRef()).isEqualTo(ruleNumber("multi", "specs[1].egressDeny[0]"));
+        assertThat(xb).as("specs[1]'s egressDeny isolates x/b's egress, as in Cilium").doesNotContainKey(PolicyKey.anyProtocol(0, EGRESS));
+        assertThat(xb).as("specs[0] does not select x/b").doesNotContainKey(PolicyKey.exactPort(XB, INGRESS, TCP, 80));
+        assertThat(xb).containsKey(PolicyKey.exactPort(WORLD, INGRESS, TCP, 443));
+
+        assertThat(entries(YA)).as("a CNP's specs stay in its namespace")
+                .containsOnlyKeys(PolicyKey.anyProtocol(0, INGRESS), PolicyKey.anyProtocol(0, EGRESS));
+    }
+
+    @Test
+    void droppingAnElementOfSpecsReleasesItsEndpointsAndTellsWhichChanged() throws Exception {
+        apply("CiliumNetworkPolicy", "multi", """
+                specs:
+                  - endpointSelector: {matchLabels: {app: a}}
+                    ingress: [{fromEndpoints: [{matchLabels: {app: b}}]}]
+                  - endpointSelector: {matchLabels: {app: b}}
+                    ingress: [{fromEndpoints: [{matchLabels: {app: a}}]}]
+                """);
+        cluster.drainChanges();
+        Resolution xa = resolve(XA);
+        Resolution xb = resolve(XB);
+        assertThat(xb.state().entries()).doesNotContainKey(PolicyKey.anyProtocol(0, INGRESS));
+
+        apply("CiliumNetworkPolicy", "multi", """
+                specs:
+                  - endpointSelector: {matchLabels: {app: a}}
+                    ingress: [{fromEndpoints: [{matchLabels: {app: b}}]}]
+                """);
+        ClusterChanges changes = cluster.drainChanges();
+        EndpointSubject b = new EndpointSubject(XB, cluster.selectors().labels(XB), List.of());
+        EndpointSubject a = new EndpointSubject(XA, cluster.selectors().labels(XA), List.of());
+        assertThat(xb.inputs().affectedBy(changes, b)).as("x/b was selected by the element removed").isTrue();
+        assertThat(xa.inputs().affectedBy(changes, a)).as("x/a is selected by an element of the changed policy").isTrue();
+        assertThat(cluster.policies()).hasSize(1);
+        assertThat(entries(XB)).containsOnlyKeys(PolicyKey.anyProtocol(0, INGRESS), PolicyKey.anyProtocol(0, EGRESS));
+        assertThat(entries(XA)).isEqualTo(xa.state().entries());
+
+        cluster.removePolicy(new PolicyRef("CiliumNetworkPolicy", "x", "multi"));
+        assertThat(cluster.policies()).isEmpty();
+        assertThat(entries(XA)).containsOnlyKeys(PolicyKey.anyProtocol(0, INGRESS), PolicyKey.anyProtocol(0, EGRESS));
+    }
+
+    /** The number the datapath carries for the rule at {@code path} ("specs[1].egressDeny[0]") of CNP x/{@code policy}. */
+    private static int ruleNumber(String policy, String path) {
+        int bracket = path.lastIndexOf('[');
+        String section = path.substring(0, bracket);
+        RuleRef ref = new RuleRef(new PolicyRef("CiliumNetworkPolicy", "x", policy), section.toLowerCase(java.util.Locale.ROOT).contains("ingress")
+                ? INGRESS : EGRESS, Integer.parseInt(path.substring(bracket + 1, path.length() - 1)), section);
+        assertThat(ref.path()).isEqualTo(path);
+        return ref.number();
     }
 }

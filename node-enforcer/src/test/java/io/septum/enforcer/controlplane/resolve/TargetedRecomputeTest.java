@@ -122,7 +122,7 @@ class TargetedRecomputeTest {
             String doc = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: " + name
                     + ", namespace: x}\nspec:\n" + POLICIES.get(spec).indent(2);
             try {
-                return PolicyParser.parse(doc).getFirst().toRules();
+                return PolicyParser.parse(doc).getFirst().toRules().getFirst();
             } catch (PolicyValidationException e) {
                 throw new IllegalArgumentException(doc, e);
             }

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,7 +61,8 @@ public class ClusterView {
     /** /32 entries (pods, nodes) by address; other prefixes in {@link #prefixes}, looked up longest first. */
     private final Map<Integer, IpcacheRecord> hosts = new ConcurrentHashMap<>();
     private final Map<Ipv4Cidr, IpcacheRecord> prefixes = new ConcurrentHashMap<>();
-    private final Map<String, PolicyRules> policies = new ConcurrentHashMap<>();
+    /** Bucket key → the policy's rules, one element per subject (several for a Cilium policy's specs). */
+    private final Map<String, List<PolicyRules>> policies = new ConcurrentHashMap<>();
     private final Map<Integer, RuleRef> rules = new ConcurrentHashMap<>();
     private final Set<String> synced = new ConcurrentSkipListSet<>();
     private final AtomicLong version = new AtomicLong();
@@ -164,7 +166,7 @@ public class ClusterView {
                 }
             }
             case Buckets.POLICIES -> {
-                PolicyRules old = value == null ? policies.remove(key) : null;
+                List<PolicyRules> old = value == null ? policies.remove(key) : null;
                 if (value != null) {
                     PolicyRecord record = JSON.readValue(value, PolicyRecord.class);
                     try {
@@ -174,12 +176,14 @@ public class ClusterView {
                     }
                 }
                 if (old != null) {
-                    old.rules().forEach(rule -> rules.remove(rule.ref().number()));
+                    old.forEach(part -> part.rules().forEach(rule -> rules.remove(rule.ref().number())));
                 }
-                PolicyRules now = policies.get(key);
+                List<PolicyRules> now = policies.get(key);
                 if (now != null) {
-                    for (PolicyRule rule : now.rules()) {
-                        rules.put(rule.ref().number(), rule.ref());
+                    for (PolicyRules part : now) {
+                        for (PolicyRule rule : part.rules()) {
+                            rules.put(rule.ref().number(), rule.ref());
+                        }
                     }
                 }
             }
@@ -230,13 +234,15 @@ public class ClusterView {
      * default deny dropped a flow no rule allowed. Sorted by name.
      */
     public List<String> isolating(Labels labels, Direction direction) {
-        List<String> names = new ArrayList<>();
-        for (PolicyRules p : policies.values()) {
-            if (p.isolates().contains(direction) && p.subject().matches(labels)) {
-                names.add(p.ref().toString());
+        // A policy with several specs that select the endpoint is named once.
+        Set<String> names = new TreeSet<>();
+        for (List<PolicyRules> policy : policies.values()) {
+            for (PolicyRules p : policy) {
+                if (p.isolates().contains(direction) && p.subject().matches(labels)) {
+                    names.add(p.ref().toString());
+                }
             }
         }
-        names.sort(null);
-        return names;
+        return List.copyOf(names);
     }
 }

@@ -1,16 +1,13 @@
 package io.septum.flows.nats;
 
 import io.nats.client.Connection;
-import io.nats.client.Nats;
-import io.nats.client.Options;
-import io.septum.auth.nats.NatsUser;
+import io.septum.auth.nats.ServiceNatsOptions;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.time.Duration;
 
 /**
  * The service's jnats connection: the cluster watches and the flows subscription. It reconnects forever once
@@ -23,24 +20,10 @@ public class NatsConnectionProducer {
     @Produces
     @Singleton
     Connection connection(NatsConfig config) throws IOException {
-        Options.Builder options = Options.builder()
-                .server(config.url())
-                .connectionName("flow-service")
-                .connectionTimeout(Duration.ofSeconds(5))
-                .maxReconnects(-1)
+        return ServiceNatsOptions.connect(ServiceNatsOptions.of("flow-service", config)
                 .connectionListener((connection, event) -> LOG.infof("NATS %s: %s", config.url(), event))
-                .errorListener(new SlowConsumerLog());
-        // The server lets this user write only what this service owns (infra/auth.sh).
-        config.user().ifPresent(user -> options.userInfo(user,
-                config.password().orElseGet(() -> NatsUser.read(config.credentialsDir(), user).password())));
-        try {
-            return Nats.connect(options.build());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("connect to NATS " + config.url() + ": interrupted", e);
-        } catch (IOException e) {
-            throw new IOException("connect to NATS " + config.url() + ": " + e.getMessage(), e);
-        }
+                .errorListener(new SlowConsumerLog())
+                .build());
     }
 
     void close(@Disposes Connection connection) throws InterruptedException {

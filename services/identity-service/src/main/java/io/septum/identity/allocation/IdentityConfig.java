@@ -1,5 +1,6 @@
 package io.septum.identity.allocation;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -15,6 +16,13 @@ public interface IdentityConfig {
      * therefore cannot contain a comma (label keys never do).
      */
     String labelRules();
+
+    /**
+     * Largest accepted request body, from its Content-Length (413 with an ErrorResponse); below
+     * quarkus.http.limits.max-body-size, the HTTP layer's bare 413 for bodies sent without a length.
+     */
+    @WithDefault("4M")
+    MemorySize maxBodySize();
 
     AllocationConfig allocation();
 

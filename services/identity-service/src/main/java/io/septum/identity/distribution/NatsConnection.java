@@ -9,7 +9,7 @@ import io.nats.client.KeyValueOptions;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.quarkus.runtime.Startup;
-import io.septum.auth.nats.NatsUser;
+import io.septum.auth.nats.ServiceNatsOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -40,17 +40,12 @@ public class NatsConnection {
 
     public NatsConnection(NatsConfig config) throws InterruptedException {
         this.config = config;
-        Options.Builder options = new Options.Builder()
-                .server(config.url())
-                .connectionName("identity-service")
-                .maxReconnects(-1)
+        Options options = ServiceNatsOptions.of("identity-service", config)
                 .reconnectWait(Duration.ofSeconds(1))
                 .connectionTimeout(Duration.ofSeconds(2))
-                .connectionListener(this::connectionEvent);
-        // The server lets this user write only what this service owns (infra/auth.sh).
-        config.user().ifPresent(user -> options.userInfo(user,
-                config.password().orElseGet(() -> NatsUser.read(config.credentialsDir(), user).password())));
-        Nats.connectAsynchronously(options.build(), true);
+                .connectionListener(this::connectionEvent)
+                .build();
+        Nats.connectAsynchronously(options, true);
     }
 
     private void connectionEvent(Connection conn, ConnectionListener.Events event) {

@@ -26,7 +26,10 @@ class InputLimitsTest extends ServiceTest {
         putNamespace("shop", Map.of()).statusCode(200);
         String before = given().get("/v1/endpoints").then().statusCode(200).extract().asString();
         String huge = "{\"node\": \"node-0\", \"ip\": \"10.244.0.2\", \"labels\": {\"app\": \"" + "x".repeat(5 * 1024 * 1024) + "\"}}";
-        assertThat(putExpectingContinue("/v1/endpoints/shop/web-1", huge)).isEqualTo(413);
+        HttpResponse<String> refused = putExpectingContinue("/v1/endpoints/shop/web-1", huge);
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(refused.body()).contains("\"status\":413")
+                .contains("PUT /v1/endpoints/shop/web-1: body of " + huge.length() + " bytes is larger than the limit of 4194304 bytes");
         assertThat(given().get("/v1/endpoints").then().statusCode(200).extract().asString()).isEqualTo(before);
     }
 
@@ -34,7 +37,7 @@ class InputLimitsTest extends ServiceTest {
      * Sends as a client of large bodies should: with "Expect: 100-continue", so the service can refuse the body
      * before it is sent. (Writing all 5 MB first races the server closing the connection after its 413.)
      */
-    private static int putExpectingContinue(String path, String body) throws Exception {
+    private static HttpResponse<String> putExpectingContinue(String path, String body) throws Exception {
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + path))
                     .expectContinue(true)
@@ -42,7 +45,7 @@ class InputLimitsTest extends ServiceTest {
                     .header("Authorization", "Bearer " + TestTokens.admin())
                     .PUT(HttpRequest.BodyPublishers.ofString(body))
                     .build();
-            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
         }
     }
 

@@ -71,8 +71,8 @@ public class ClusterView {
             case ClusterEvent.IpcacheUpserted e -> cluster.upsertIpcache(e.record());
             case ClusterEvent.IpcacheRemoved e -> cluster.removeIpcache(e.prefix());
             case ClusterEvent.PolicyUpserted e -> {
-                PolicyRef previous = policyKeys.put(e.key(), e.rules().ref());
-                if (previous != null && !previous.equals(e.rules().ref())) {
+                PolicyRef previous = policyKeys.put(e.key(), e.ref());
+                if (previous != null && !previous.equals(e.ref())) {
                     cluster.removePolicy(previous);
                 }
                 cluster.upsertPolicy(e.rules());

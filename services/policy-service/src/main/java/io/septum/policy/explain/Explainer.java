@@ -90,7 +90,8 @@ public final class Explainer {
             if (!rules.subject().matches(labels)) {
                 continue;
             }
-            if (rules.isolates().contains(direction)) {
+            // A policy whose several specs select the endpoint isolates it once.
+            if (rules.isolates().contains(direction) && !isolatedBy.contains(rules.ref().toString())) {
                 isolatedBy.add(rules.ref().toString());
             }
             for (PolicyRule rule : rules.rules()) {
@@ -144,7 +145,7 @@ public final class Explainer {
     private static Explanation.RuleMatch match(PolicyRule rule) {
         RuleRef ref = rule.ref();
         return new Explanation.RuleMatch(ref.policy().kind(), ref.policy().namespace(), ref.policy().name(),
-                ref.direction().name().toLowerCase(Locale.ROOT), ref.index(), rule.action().name().toLowerCase(Locale.ROOT), ref.toString());
+                ref.direction().name().toLowerCase(Locale.ROOT), ref.index(), ref.path(), rule.action().name().toLowerCase(Locale.ROOT), ref.toString());
     }
 
     private static Explanation.Endpoint endpoint(ClusterState cluster, IpcacheRecord record) {

@@ -55,9 +55,12 @@ public record Explanation(Endpoint from, Endpoint to, int port, String protocol,
         }
     }
 
-    /** A rule by the name the enforcer and flows use: its policy, direction and index in that direction's list. */
+    /**
+     * A rule by the name the enforcer and flows use: its policy, direction and index in its list, and {@code path},
+     * where it is in the document below spec ("ingress[0]", "specs[1].egressDeny[0]" in a Cilium policy with specs).
+     */
     public record RuleMatch(String kind, String namespace, String name,
-                            @Schema(enumeration = {"ingress", "egress"}) String direction, int index,
+                            @Schema(enumeration = {"ingress", "egress"}) String direction, int index, String path,
                             @Schema(enumeration = {"allow", "deny"}) String action, String ref) {
     }
 }

@@ -1,16 +1,13 @@
 package io.septum.policy.nats;
 
 import io.nats.client.Connection;
-import io.nats.client.Nats;
-import io.nats.client.Options;
-import io.septum.auth.nats.NatsUser;
+import io.septum.auth.nats.ServiceNatsOptions;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.time.Duration;
 
 /**
  * The service's own jnats connection, for the policies bucket and the stream look-ups of /v1/status.
@@ -25,23 +22,9 @@ public class NatsConnectionProducer {
     @Singleton
     @ServiceConnection
     Connection connection(NatsConfig config) throws IOException {
-        Options.Builder options = Options.builder()
-                .server(config.url())
-                .connectionName("policy-service")
-                .connectionTimeout(Duration.ofSeconds(5))
-                .maxReconnects(-1)
-                .connectionListener((connection, event) -> LOG.infof("NATS %s: %s", config.url(), event));
-        // The server lets this user write only what this service owns (infra/auth.sh).
-        config.user().ifPresent(user -> options.userInfo(user,
-                config.password().orElseGet(() -> NatsUser.read(config.credentialsDir(), user).password())));
-        try {
-            return Nats.connect(options.build());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("connect to NATS " + config.url() + ": interrupted", e);
-        } catch (IOException e) {
-            throw new IOException("connect to NATS " + config.url() + ": " + e.getMessage(), e);
-        }
+        return ServiceNatsOptions.connect(ServiceNatsOptions.of("policy-service", config)
+                .connectionListener((connection, event) -> LOG.infof("NATS %s: %s", config.url(), event))
+                .build());
     }
 
     void close(@Disposes @ServiceConnection Connection connection) throws InterruptedException {

@@ -208,4 +208,33 @@ class ExplainerTest {
         assertThatThrownBy(() -> explain("203.0.113.1", "x/b", 80)).hasMessageStartingWith("query parameter from: '203.0.113.1' is not a pod");
         assertThatThrownBy(() -> explain("x/a", "300.1.1.1", 80)).hasMessageStartingWith("query parameter to: '300.1.1.1'");
     }
+
+    @Test
+    void aRuleOfSpecsIsNamedByItsPathAndAPolicyIsolatesOnceHoweverManyElementsSelect() throws Exception {
+        apply("""
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata: {name: multi, namespace: x}
+                specs:
+                  - endpointSelector: {matchLabels: {pod: b}}
+                    ingress: [{fromEndpoints: [{matchLabels: {pod: a}}], toPorts: [{ports: [{port: "80", protocol: TCP}]}]}]
+                  - endpointSelector: {}
+                    ingressDeny: [{fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: y}}]}]
+                """);
+        Explanation allowed = explain("x/a", "x/b", 80);
+        assertThat(allowed.verdict()).isEqualTo("allowed");
+        assertThat(allowed.ingress().rule()).isEqualTo("CiliumNetworkPolicy x/multi specs[0].ingress[0]");
+        assertThat(allowed.ingress().matchingRules()).singleElement().satisfies(m -> {
+            assertThat(m.path()).isEqualTo("specs[0].ingress[0]");
+            assertThat(m.index()).isZero();
+        });
+        Explanation isolated = explain("x/a", "x/b", 81);
+        assertThat(isolated.ingress().reason()).isEqualTo("default deny");
+        assertThat(isolated.ingress().isolatedBy()).as("both elements select x/b").containsExactly("CiliumNetworkPolicy x/multi");
+        Explanation denied = explain("y/a", "x/b", 80);
+        assertThat(denied.ingress().reason()).isEqualTo("denied by deny rule");
+        assertThat(denied.ingress().rule()).isEqualTo("CiliumNetworkPolicy x/multi specs[1].ingressDeny[0]");
+        assertThat(explain("y/a", "x/a", 80).ingress().rule()).as("specs[1] selects x/a too")
+                .isEqualTo("CiliumNetworkPolicy x/multi specs[1].ingressDeny[0]");
+    }
 }

@@ -6,13 +6,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.septum.cli.CliEnvironment;
 import io.septum.cli.http.JsonHttp;
 import io.septum.cli.policy.PolicyCommand;
+import io.septum.enforcer.datapath.EventMode;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,7 +26,7 @@ import java.util.concurrent.Callable;
 @Command(name = "lab", description = "Build, inspect and probe the lab: pods as network namespaces, one enforcer per node.",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Ip.class,
                 LabCommand.Probe.class, LabCommand.MatrixCommand.class, LabCommand.Label.class, LabCommand.Counters.class,
-                LabCommand.Enforcer.class, LabCommand.Serve.class})
+                LabCommand.FlowEvents.class, LabCommand.Enforcer.class, LabCommand.Serve.class})
 public final class LabCommand {
 
     static LabController controller() {
@@ -288,6 +293,49 @@ public final class LabCommand {
                             c.path("reason").asText(), c.path("packets").asLong(), c.path("bytes").asLong());
                 }
             });
+            return 0;
+        }
+    }
+
+    @Command(name = "flow-events", description = {"Show or set what the nodes' datapath reports as flows:",
+            "off (only counters), connections (one event per new connection and every drop; the default),",
+            "packets (every packet: a trace mode, at a packet-rate cost). Takes effect on the next packet."})
+    static final class FlowEvents implements Callable<Integer> {
+        @Parameters(paramLabel = "MODE", arity = "0..1", description = "off, connections or packets; without it: show each node's mode.")
+        String mode;
+        @Option(names = "--node", paramLabel = "NODE", description = "Only this node (repeatable); default: every node.")
+        List<String> nodes = new ArrayList<>();
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            EventMode parsed = null;
+            if (mode != null) {
+                try {
+                    parsed = EventMode.parse(mode);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "MODE: " + e.getMessage());
+                }
+            }
+            LabController controller = controller();
+            LabState state = controller.requireState();
+            Map<String, JsonNode> modes;
+            if (parsed == null) {
+                List<String> selected = LabController.selectNodes(state, nodes).stream().map(LabState.NodeState::name).toList();
+                modes = new LinkedHashMap<>(controller.fromEnforcers(state, "/v1/flows/mode"));
+                modes.keySet().retainAll(selected);
+            } else {
+                modes = controller.setFlowEventMode(state, nodes, parsed);
+            }
+            if (json) {
+                System.out.println(LabCommand.json(modes));
+            } else {
+                modes.forEach((node, body) -> System.out.printf("%-8s %s%n", node,
+                        body.has("error") ? "error: " + body.path("error").asText() : body.path("mode").asText()));
+            }
             return 0;
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.septum.cli.CliEnvironment;
 import io.septum.cli.http.JsonHttp;
 import io.septum.enforcer.datapath.Datapath;
+import io.septum.enforcer.datapath.EventMode;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -403,6 +404,29 @@ public final class LabController {
         }
         state.withNamespaces(namespaces).save(labDirectory);
         return updated;
+    }
+
+    /**
+     * Sets the flow event mode of {@code nodes} (every node when empty) through their enforcers' API; answers each
+     * node's mode as its enforcer reports it after the change. A node that is not in the lab is refused before any change.
+     */
+    public Map<String, JsonNode> setFlowEventMode(LabState state, List<String> nodes, EventMode mode) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (LabState.NodeState node : selectNodes(state, nodes)) {
+            out.put(node.name(), JsonHttp.enforcer(node.name(), node.apiUrl(), env.token()).put("/v1/flows/mode", Map.of("mode", mode.optionName())));
+        }
+        return out;
+    }
+
+    /** The nodes named (every node when none is), in the lab's order; fails naming a node the lab does not have. */
+    public static List<LabState.NodeState> selectNodes(LabState state, List<String> names) {
+        for (String name : names) {
+            if (state.nodes().stream().noneMatch(n -> n.name().equals(name))) {
+                throw new LabException("--node " + name + ": not a node of this lab (nodes: "
+                        + state.nodes().stream().map(LabState.NodeState::name).toList() + ")");
+            }
+        }
+        return state.nodes().stream().filter(n -> names.isEmpty() || names.contains(n.name())).toList();
     }
 
     /** The enforcer API of every node, for status and counters. */

@@ -6,11 +6,14 @@ import io.septum.model.policy.PolicyObject;
 import io.septum.model.policy.PolicyRef;
 import io.septum.model.policy.rules.PolicyRules;
 
+import java.util.List;
+
 /**
  * A {@code cilium.io/v2} CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy, read and translated by
- * {@link CiliumPolicyReader} (which has validated every field), with the meaning Cilium gives it.
+ * {@link CiliumPolicyReader} (which has validated every field), with the meaning Cilium gives it: one
+ * {@link PolicyRules} for {@code spec}, one per element of {@code specs}, in document order.
  */
-public record CiliumPolicy(String kind, ObjectMeta metadata, PolicyRules rules, JsonNode document) implements PolicyObject {
+public record CiliumPolicy(String kind, ObjectMeta metadata, List<PolicyRules> rules, JsonNode document) implements PolicyObject {
 
     public static final String API_VERSION = "cilium.io/v2";
     public static final String KIND = "CiliumNetworkPolicy";
@@ -20,13 +23,20 @@ public record CiliumPolicy(String kind, ObjectMeta metadata, PolicyRules rules, 
         return KIND.equals(kind) || CLUSTERWIDE_KIND.equals(kind);
     }
 
-    @Override
-    public PolicyRef ref() {
-        return rules.ref();
+    public CiliumPolicy {
+        rules = List.copyOf(rules);
+        if (rules.isEmpty()) {
+            throw new IllegalArgumentException("a Cilium policy has at least one rule (spec or an element of specs)");
+        }
     }
 
     @Override
-    public PolicyRules toRules() {
+    public PolicyRef ref() {
+        return rules.getFirst().ref();
+    }
+
+    @Override
+    public List<PolicyRules> toRules() {
         return rules;
     }
 }

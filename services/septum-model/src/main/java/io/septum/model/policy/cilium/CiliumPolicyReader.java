@@ -54,12 +54,19 @@ public final class CiliumPolicyReader {
     private final PolicyRef ref;
     /** The policy's namespace; null for a cluster-wide policy. */
     private final String namespace;
+    /**
+     * What rule names start with: "" for {@code spec} (rules are "ingress[0]", as before specs existed, so their
+     * numbers stay the same), "specs[i]." for an element of {@code specs} ("specs[1].ingress[0]"): the path a user
+     * finds in the document.
+     */
+    private final String sectionPrefix;
     private final List<PolicyRule> rules = new ArrayList<>();
     private final List<String> notEnforceable = new ArrayList<>();
 
-    private CiliumPolicyReader(PolicyRef ref, String namespace) {
+    private CiliumPolicyReader(PolicyRef ref, String namespace, String sectionPrefix) {
         this.ref = ref;
         this.namespace = namespace;
+        this.sectionPrefix = sectionPrefix;
     }
 
     /** Reads one document of {@code kind}; empty when any error was recorded (in {@code at}'s error list). */
@@ -71,37 +78,39 @@ public final class CiliumPolicyReader {
         int errorsBefore = at.errorCount();
         Optional<ObjectMeta> meta = ObjectMeta.read(at.field("metadata"), defaultNamespace, namespaced);
         String namespace = meta.map(ObjectMeta::namespace).orElse(namespaced ? defaultNamespace : "");
-        CiliumPolicyReader reader = new CiliumPolicyReader(new PolicyRef(kind, namespace, meta.map(ObjectMeta::name).orElse("")),
-                namespaced ? namespace : null);
+        PolicyRef ref = new PolicyRef(kind, namespace, meta.map(ObjectMeta::name).orElse(""));
+        boolean audit = meta.map(ObjectMeta::audit).orElse(false);
         FieldCursor specAt = at.field("spec");
         FieldCursor specsAt = at.field("specs");
-        PolicyRules rules = null;
+        List<PolicyRules> parts = new ArrayList<>();
         if (specAt.isPresent() && specsAt.isPresent()) {
             specsAt.error("cannot be given together with spec");
         } else if (specAt.isPresent()) {
-            rules = reader.readRule(specAt, meta.map(ObjectMeta::audit).orElse(false));
+            new CiliumPolicyReader(ref, namespaced ? namespace : null, "").readRule(specAt, audit).ifPresent(parts::add);
         } else if (specsAt.isPresent()) {
             List<FieldCursor> specs = specsAt.elements();
-            if (specs.size() != 1) {
-                // One subject per policy object is what the rules model holds; several would need several objects.
-                specsAt.error("must hold exactly one rule in Septum, got " + specs.size() + ": put each rule in its own policy (spec)");
-            } else {
-                rules = reader.readRule(specs.getFirst(), meta.map(ObjectMeta::audit).orElse(false));
+            if (specs.isEmpty() && specsAt.node().isArray()) {
+                specsAt.error("must hold at least one rule");
+            }
+            // Each element is a rule of its own, with its own endpointSelector, as Cilium reads specs.
+            for (int i = 0; i < specs.size(); i++) {
+                new CiliumPolicyReader(ref, namespaced ? namespace : null, "specs[" + i + "].")
+                        .readRule(specs.get(i), audit).ifPresent(parts::add);
             }
         } else {
             specAt.error("is required (or specs)");
         }
-        if (at.errorCount() > errorsBefore || meta.isEmpty() || rules == null) {
+        if (at.errorCount() > errorsBefore || meta.isEmpty() || parts.isEmpty()) {
             return Optional.empty();
         }
         List<String> body = List.of(specAt.isPresent() ? "spec" : "specs");
-        return Optional.of(new CiliumPolicy(kind, meta.get(), rules,
+        return Optional.of(new CiliumPolicy(kind, meta.get(), parts,
                 meta.get().normalized(at.node(), CiliumPolicy.API_VERSION, kind, body)));
     }
 
-    private PolicyRules readRule(FieldCursor at, boolean audit) {
+    private Optional<PolicyRules> readRule(FieldCursor at, boolean audit) {
         if (!at.requireObject(RULE)) {
-            return null;
+            return Optional.empty();
         }
         FieldCursor subjectAt = at.field("endpointSelector");
         FieldCursor nodeAt = at.field("nodeSelector");
@@ -133,7 +142,7 @@ public final class CiliumPolicyReader {
         if (egress > 0 && denyEgress) {
             isolates.add(Direction.EGRESS);
         }
-        return new PolicyRules(ref, subject, isolates, rules, audit, notEnforceable);
+        return Optional.of(new PolicyRules(ref, subject, isolates, rules, audit, notEnforceable));
     }
 
     private static boolean bool(FieldCursor at) {
@@ -150,7 +159,7 @@ public final class CiliumPolicyReader {
     /** Reads one list of rules (ingress, ingressDeny, …); returns how many rules it has. */
     private int section(FieldCursor at, Direction direction, PolicyRule.Action action) {
         List<FieldCursor> elements = at.elements();
-        String section = at.path().substring(at.path().lastIndexOf('.') + 1);
+        String section = sectionPrefix + at.path().substring(at.path().lastIndexOf('.') + 1);
         for (int i = 0; i < elements.size(); i++) {
             rule(elements.get(i), direction, action, new RuleRef(ref, direction, i, section));
         }

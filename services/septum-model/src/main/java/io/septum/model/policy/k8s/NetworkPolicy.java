@@ -72,7 +72,7 @@ public record NetworkPolicy(String name, String namespace, Map<String, String> l
     }
 
     @Override
-    public PolicyRules toRules() {
-        return NetworkPolicyTranslator.translate(this);
+    public List<PolicyRules> toRules() {
+        return List.of(NetworkPolicyTranslator.translate(this));
     }
 }

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What one policy object means for the enforcer: the endpoints it selects ({@code subject}), the
+ * What one policy object means for the enforcer about one subject: the endpoints it selects ({@code subject}), the
  * directions in which it isolates them (default deny once selected, as Kubernetes defines it), and its rules.
+ * A policy object has one of these per subject (see {@link io.septum.model.policy.PolicyObject#toRules()}): a
+ * Cilium policy with several {@code specs} has several, all with the object's {@code ref}.
  *
  * @param audit          the policy is in audit mode: endpoints it selects have would-be drops, in the directions
  *                       it isolates or denies, let through and reported as AUDIT instead

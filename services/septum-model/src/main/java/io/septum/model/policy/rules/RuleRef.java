@@ -10,7 +10,8 @@ import java.util.Locale;
 
 /**
  * Names one rule: the policy, the direction, the list of the document it comes from ({@code section}:
- * "ingress", "egressDeny", …) and the rule's index in that list.
+ * "ingress", "egressDeny", …; "specs[1].ingress" for a rule of a Cilium policy's second element of specs) and
+ * the rule's index in that list.
  */
 public record RuleRef(PolicyRef policy, Direction direction, int index, String section) {
 
@@ -38,8 +39,13 @@ public record RuleRef(PolicyRef policy, Direction direction, int index, String s
         }
     }
 
+    /** Where the rule is in its document, below spec: "ingress[0]", "specs[1].egressDeny[2]". */
+    public String path() {
+        return section + "[" + index + "]";
+    }
+
     @Override
     public String toString() {
-        return policy + " " + section + "[" + index + "]";
+        return policy + " " + path();
     }
 }

@@ -36,12 +36,26 @@ class CiliumPolicyReaderTest {
     private static PolicyRules cnp(String spec, String annotations) throws Exception {
         String doc = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: x" + annotations
                 + "}\nspec:\n" + spec.indent(2);
-        return PolicyParser.parse(doc).getFirst().toRules();
+        return single(PolicyParser.parse(doc).getFirst());
     }
 
     private static PolicyRules ccnp(String spec) throws Exception {
         String doc = "apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: p}\nspec:\n" + spec.indent(2);
-        return PolicyParser.parse(doc).getFirst().toRules();
+        return single(PolicyParser.parse(doc).getFirst());
+    }
+
+    /** The rules of a policy with one subject (spec, not specs). */
+    private static PolicyRules single(PolicyObject policy) {
+        assertThat(policy.toRules()).as("one subject").hasSize(1);
+        return policy.toRules().getFirst();
+    }
+
+    /** Every error path and message of a rejected CiliumNetworkPolicy whose specs are {@code specs}. */
+    private static List<String> specsErrors(String specs) {
+        String doc = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: x}\nspecs:\n" + specs.indent(2);
+        PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class, () -> PolicyParser.parse(doc));
+        assertThat(e).as("expected a rejection of:\n" + specs).isNotNull();
+        return e.errors().stream().map(FieldError::toString).toList();
     }
 
     /** Every error path and message of a rejected spec. */
@@ -230,7 +244,7 @@ class CiliumPolicyReaderTest {
         assertThatThrownBy(() -> PolicyParser.parse(doc)).hasMessage("metadata.annotations.policy.septum.io/audit: must be \"true\" or \"false\", got 'maybe'");
         String np = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, annotations: {policy.septum.io/audit: \"true\"}}\n"
                 + "spec: {podSelector: {}}";
-        assertThat(PolicyParser.parse(np).getFirst().toRules().audit()).as("NetworkPolicy takes the annotation too").isTrue();
+        assertThat(single(PolicyParser.parse(np).getFirst()).audit()).as("NetworkPolicy takes the annotation too").isTrue();
     }
 
     @Test
@@ -269,12 +283,82 @@ class CiliumPolicyReaderTest {
     void specsWithOneRuleAndApiVersionChecks() throws Exception {
         String specs = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: x}\n"
                 + "specs: [{endpointSelector: {}, ingress: [{}]}]";
-        assertThat(PolicyParser.parse(specs).getFirst().toRules().isolates()).containsExactly(Direction.INGRESS);
-        String two = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p}\n"
-                + "specs: [{endpointSelector: {}}, {endpointSelector: {}}]";
-        assertThatThrownBy(() -> PolicyParser.parse(two)).hasMessageStartingWith("specs: must hold exactly one rule in Septum, got 2");
+        assertThat(single(PolicyParser.parse(specs).getFirst()).isolates()).containsExactly(Direction.INGRESS);
         String wrongVersion = "apiVersion: cilium.io/v1\nkind: CiliumNetworkPolicy\nmetadata: {name: p}\nspec: {endpointSelector: {}}";
         assertThatThrownBy(() -> PolicyParser.parse(wrongVersion))
                 .hasMessage("apiVersion: unsupported apiVersion 'cilium.io/v1' for CiliumNetworkPolicy (expected cilium.io/v2)");
+    }
+
+    @Test
+    void specsHoldSeveralRulesEachWithItsOwnSubjectAndNamedByItsPath() throws Exception {
+        String doc = """
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata: {name: p, namespace: x}
+                specs:
+                  - endpointSelector: {matchLabels: {app: a}}
+                    ingress: [{fromEndpoints: [{matchLabels: {app: b}}]}]
+                  - endpointSelector: {matchLabels: {app: b}}
+                    egress: [{toEntities: [world]}]
+                    egressDeny: [{toCIDR: [192.0.2.0/24]}, {toPorts: [{ports: [{port: "25"}]}]}]
+                  - endpointSelector: {matchLabels: {app: c}}
+                    ingress:
+                      - toPorts: [{ports: [{port: "80"}], rules: {http: [{method: GET}]}}]
+                """;
+        PolicyObject policy = PolicyParser.parse(doc).getFirst();
+        List<PolicyRules> parts = policy.toRules();
+        assertThat(parts).hasSize(3).allSatisfy(part -> assertThat(part.ref()).isEqualTo(policy.ref()));
+
+        PolicyRules first = parts.get(0);
+        assertThat(first.subject().matches(X_A)).isTrue();
+        assertThat(first.subject().matches(X_B)).isFalse();
+        assertThat(first.isolates()).containsExactly(Direction.INGRESS);
+        assertThat(first.rules()).extracting(r -> r.ref().toString()).containsExactly("CiliumNetworkPolicy x/p specs[0].ingress[0]");
+
+        PolicyRules second = parts.get(1);
+        assertThat(second.subject().matches(X_B)).isTrue();
+        assertThat(second.subject().matches(X_A)).isFalse();
+        assertThat(second.isolates()).as("each element isolates only its own endpoints, in its own directions")
+                .containsExactly(Direction.EGRESS);
+        assertThat(second.rules()).extracting(r -> r.ref().path())
+                .containsExactly("specs[1].egress[0]", "specs[1].egressDeny[0]", "specs[1].egressDeny[1]");
+        assertThat(second.rules()).extracting(PolicyRule::action)
+                .containsExactly(PolicyRule.Action.ALLOW, PolicyRule.Action.DENY, PolicyRule.Action.DENY);
+        assertThat(second.rules().stream().map(r -> r.ref().number()).distinct())
+                .as("rules of different elements have different numbers in the datapath").hasSize(3);
+        PolicyRules asSpec = cnp("endpointSelector: {matchLabels: {app: a}}\ningress: [{fromEndpoints: [{matchLabels: {app: b}}]}]");
+        assertThat(asSpec.rules().getFirst().ref().path()).isEqualTo("ingress[0]");
+        assertThat(first.rules().getFirst().ref().number()).as("specs[0].ingress[0] is another rule than spec's ingress[0]")
+                .isNotEqualTo(asSpec.rules().getFirst().ref().number());
+
+        PolicyRules third = parts.get(2);
+        assertThat(third.rules()).as("the L7 rule is left out").isEmpty();
+        assertThat(third.isolates()).containsExactly(Direction.INGRESS);
+        assertThat(third.notEnforceable()).singleElement().asString().startsWith("specs[2].ingress[0].toPorts[0].rules.http:");
+        assertThat(first.notEnforceable()).as("each element reports only its own paths").isEmpty();
+    }
+
+    @Test
+    void errorsInsideSpecsNameTheElement() {
+        assertThat(specsErrors("""
+                - endpointSelector: {}
+                  ingress: [{fromEndpoints: [{}]}]
+                - endpointSelector: {matchExpressions: [{key: app, operator: Equals, values: [a]}]}
+                - ingress: [{toPorts: [{ports: [{port: "70000"}]}]}]
+                - endpointSelector: {}
+                  egress: [{toEntities: [world], toCIDR: [192.0.2.0/24]}]
+                  egressDeny: [{toEndpoints: [{}], toPorts: [{ports: [{port: http, endPort: 90}]}]}]
+                """)).containsExactly(
+                "specs[1].endpointSelector.matchExpressions[0].operator: unsupported operator 'Equals' (In, NotIn, Exists, DoesNotExist)",
+                "specs[2].endpointSelector: is required",
+                "specs[2].ingress[0].toPorts[0].ports[0].port: must be between 0 and 65535, got 70000",
+                "specs[3].egress[0]: toCIDR/toCIDRSet and toEntities cannot be combined in one rule (Cilium rejects it too): write one rule for each",
+                "specs[3].egressDeny[0].toPorts[0].ports[0].endPort: cannot be combined with a port name ('http'): a range needs a numeric port");
+        assertThat(specsErrors("[]")).containsExactly("specs: must hold at least one rule");
+        assertThat(specsErrors("- 42")).containsExactly("specs[0]: must be an object");
+        assertThat(specsErrors("- {endpointSelector: {}, egres: []}")).singleElement().asString().startsWith("specs[0].egres: unknown field");
+        String both = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: x}\n"
+                + "spec: {endpointSelector: {}}\nspecs: [{endpointSelector: {}}]";
+        assertThatThrownBy(() -> PolicyParser.parse(both)).hasMessageContaining("specs: cannot be given together with spec");
     }
 }

@@ -25,7 +25,7 @@ class NetworkPolicyTranslatorTest {
 
     private static PolicyRules rules(String spec) throws Exception {
         String doc = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\nspec:\n" + spec.indent(2);
-        return PolicyParser.parse(doc).getFirst().toRules();
+        return PolicyParser.parse(doc).getFirst().toRules().getFirst();
     }
 
     @Test
