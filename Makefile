@@ -16,7 +16,7 @@ help:
 	@echo "make bench-datapath        - packet rate/throughput: no program vs Septum vs iptables/ipset (~9 min; ARGS=--quick)"
 	@echo "make bench-policy-latency  - policy apply -> enforced on 3 nodes, p50/p99 of 100 changes (~11 min; ARGS=--quick)"
 	@echo "make bench-policy-compute  - enforcer control plane: 10,000 identities x 1,000 CNP rules resolved (~1 min; ARGS=--quick)"
-	@echo "make bench-policy-apply    - 1,000 NetworkPolicies applied as one GitOps bundle and one by one (~8 min a round; ARGS=--quick)"
+	@echo "make bench-policy-apply    - 1,000 NetworkPolicies applied as one GitOps bundle and one by one (~3.5 min; ARGS=--quick)"
 	@echo "make bench-policy-propagation - policy apply -> realized on 100 simulated enforcers, p50/p99 of 100 changes (~3.5 min; ARGS=--quick)"
 	@echo "make bench-flows           - flow events/s from the BPF ring buffer to flow-service, losses counted (~1 min; ARGS=--quick)"
 	@echo "make bench-flow-cost       - packet-rate cost of flow events: events off vs per connection vs per packet (~4 min; ARGS=--quick)"

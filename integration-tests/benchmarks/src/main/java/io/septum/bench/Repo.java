@@ -3,8 +3,10 @@ package io.septum.bench;
 import io.nats.client.Options;
 import io.septum.auth.nats.NatsUser;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** The checkout the benchmarks run from: the folder holding the {@code septum} launcher. */
 public final class Repo {
@@ -45,6 +47,16 @@ public final class Repo {
     public static Options natsAdmin(String url) {
         NatsUser admin = natsAdmin();
         return new Options.Builder().server(url).userInfo(admin.name(), admin.password()).build();
+    }
+
+    /** The benchmark NATS that infra/nats.sh started (its pid file), to read its CPU time; empty when it is not running. */
+    public static Optional<ProcessHandle> benchNats() {
+        Path pidFile = root().resolve(".run/pids/nats-bench.pid");
+        try {
+            return ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     public static String java() {

@@ -46,6 +46,7 @@ class NatsPermissionsTest {
     private static String url;
 
     @BeforeAll
+    @SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException, which this thread never gets
     static void startServerWithGeneratedUsers() throws Exception {
         ProcessBuilder generate = new ProcessBuilder(Repo.root().resolve("infra/auth.sh").toString())
                 .redirectErrorStream(true).redirectOutput(run.resolve("auth.log").toFile());
@@ -90,6 +91,7 @@ class NatsPermissionsTest {
     }
 
     @Test
+    @SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException, which this thread never gets
     void eachServiceWritesOnlyItsOwnBuckets() throws Exception {
         List<String> errors = new CopyOnWriteArrayList<>();
         try (Connection identity = connect("identity-service", errors); Connection policy = connect("policy-service", errors)) {
@@ -116,6 +118,7 @@ class NatsPermissionsTest {
     }
 
     @Test
+    @SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException, which this thread never gets
     void anEnforcerWatchesTheBucketsAndPublishesOnlyItsOwnStatus() throws Exception {
         List<String> errors = new CopyOnWriteArrayList<>();
         try (Connection policy = connect("policy-service", errors)) {

@@ -3,6 +3,7 @@ package io.septum.flows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.Nats;
 import io.nats.client.api.KeyValueConfiguration;
@@ -17,6 +18,7 @@ import io.septum.model.kv.PolicyRecord;
 import io.septum.model.policy.PolicyObject;
 import io.septum.model.policy.PolicyParser;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -87,10 +89,14 @@ final class TestCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException, JetStreamApiException {
         for (String[] w : written) {
             connection.keyValue(w[0]).delete(w[1]);
         }
-        connection.close();
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the entries are deleted; the connection ends with the JVM
+        }
     }
 }

@@ -185,4 +185,46 @@ class GitOpsApplyTest {
             assertThat(older.getInt("revision.realizedNodes")).isEqualTo(newer.getInt("revision.realizedNodes") + 1);
         });
     }
+
+    @Test
+    void aLargeBundleIsOneRevisionWithEveryObjectStoredDistributedAndRecorded() throws Exception {
+        int size = 250;
+        // History outlives deletes: a namespace of its own, so earlier runs do not show in it.
+        String ns = "bulk" + System.nanoTime();
+        String[] first = new String[size];
+        String[] next = new String[size - 50];
+        for (int i = 0; i < size; i++) {
+            first[i] = Policies.yaml(ns, "p" + i, 80);
+            if (i < size - 50) {
+                next[i] = Policies.yaml(ns, "p" + i, i < 100 ? 81 : 80); // 100 changed, 100 unchanged, 50 left out
+            }
+        }
+        long created = apply(Policies.documents(first), Map.of("source", "repo/bulk")).statusCode(200)
+                .extract().jsonPath().getLong("revision");
+        long updated = apply(Policies.documents(next), Map.of("source", "repo/bulk", "prune", "true")).statusCode(200)
+                .extract().jsonPath().getLong("revision");
+        assertThat(updated).isGreaterThan(created);
+
+        JsonPath answer = apply(Policies.documents(next), Map.of("source", "repo/bulk", "prune", "true", "dryRun", "true")).statusCode(200)
+                .extract().jsonPath();
+        assertThat(answer.getList("results.action", String.class)).containsOnly("unchanged");
+        JsonPath revision = given().get("/v1/revisions/" + updated).then().statusCode(200).extract().jsonPath();
+        assertThat(revision.getInt("revision.changes")).isEqualTo(150);
+        assertThat(revision.getList("changes.action", String.class)).filteredOn("deleted"::equals).hasSize(50);
+        assertThat(revision.getList("changes.action", String.class)).filteredOn("updated"::equals).hasSize(100);
+        given().get("/v1/revisions/" + created).then().body("revision.changes", equalTo(size));
+
+        // Every stored object is in the bucket with the revision that last wrote it, and nothing else is.
+        Map<String, com.fasterxml.jackson.databind.JsonNode> bucket = TestNats.bucketContents();
+        JsonPath stored = given().get("/v1/policies?namespace=" + ns).then().statusCode(200).extract().jsonPath();
+        assertThat(stored.getList("items.name", String.class)).hasSize(size - 50);
+        assertThat(bucket.keySet().stream().filter(k -> k.startsWith("networkpolicy." + ns + ".")).count()).isEqualTo(size - 50);
+        for (int i = 0; i < size - 50; i++) {
+            com.fasterxml.jackson.databind.JsonNode entry = bucket.get("networkpolicy." + ns + ".p" + i);
+            assertThat(entry.path("revision").asLong()).as("revision of p%d", i).isEqualTo(i < 100 ? updated : created);
+            assertThat(entry.at("/document/spec/ingress/0/ports/0/port").asInt()).as("port of p%d", i).isEqualTo(i < 100 ? 81 : 80);
+        }
+        given().get("/v1/policies/" + ns + "/p100/history").then().body("items.revision", contains((int) created));
+        given().get("/v1/policies/" + ns + "/p0/history").then().body("items.revision", contains((int) updated, (int) created));
+    }
 }

@@ -8,10 +8,12 @@ import io.septum.bench.Samples;
 import io.septum.bench.latency.BenchControlPlane;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Applying many policies to policy-service (REST, PostgreSQL, NATS bucket) on the benchmarks' own control plane
@@ -24,6 +26,7 @@ public final class PolicyApplyBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NAMESPACE = "bench";
+    private static final String SERVICE = "policy-service";
 
     public record Options(int policies, int rounds) {
         public Options {
@@ -51,34 +54,42 @@ public final class PolicyApplyBenchmark {
         this.progress = progress;
     }
 
-    @SuppressWarnings("try") // the control plane is held for the run, never called: it is reached over HTTP and NATS
+    /** The timed phases, in the order a round runs them; the JSON names of their figures start with these. */
+    private static final List<String> PHASES = List.of("bundle_create", "bundle_unchanged", "bundle_dry_run", "bundle_update", "one_by_one");
+
     public ObjectNode run() throws Exception {
-        List<Double> create = new ArrayList<>();
-        List<Double> unchanged = new ArrayList<>();
-        List<Double> dryRun = new ArrayList<>();
-        List<Double> update = new ArrayList<>();
-        List<Double> oneByOneTotal = new ArrayList<>();
+        Map<String, List<Double>> millis = new LinkedHashMap<>();
+        Map<String, List<Map<String, Double>>> cpu = new LinkedHashMap<>();
+        PHASES.forEach(phase -> {
+            millis.put(phase, new ArrayList<>());
+            cpu.put(phase, new ArrayList<>());
+        });
         List<Double> oneByOne = new ArrayList<>();
         long started = System.nanoTime();
         progress.println("starting identity-service :" + BenchControlPlane.IDENTITY_PORT + " and policy-service :" + BenchControlPlane.POLICY_PORT);
         try (BenchControlPlane plane = BenchControlPlane.start()) {
+            ApplyCpu meter = new ApplyCpu(plane.process(SERVICE), BenchControlPlane.database(SERVICE));
             String bundle = bundle(80);
             String changed = bundle(81);
             for (int round = 1; round <= options.rounds(); round++) {
                 policies.send("DELETE", "/v1/policies", null);
-                create.add(timed("/v1/policies?source=bench", bundle, "created"));
-                unchanged.add(timed("/v1/policies?source=bench", bundle, "unchanged"));
-                dryRun.add(timed("/v1/policies?source=bench&dryRun=true", changed, "updated"));
-                update.add(timed("/v1/policies?source=bench", changed, "updated"));
+                phase(meter, millis, cpu, "bundle_create", 1, () -> timed("/v1/policies?source=bench", bundle, "created"));
+                phase(meter, millis, cpu, "bundle_unchanged", 1, () -> timed("/v1/policies?source=bench", bundle, "unchanged"));
+                phase(meter, millis, cpu, "bundle_dry_run", 1, () -> timed("/v1/policies?source=bench&dryRun=true", changed, "updated"));
+                phase(meter, millis, cpu, "bundle_update", 1, () -> timed("/v1/policies?source=bench", changed, "updated"));
                 policies.send("DELETE", "/v1/policies", null);
-                long start = System.nanoTime();
-                for (int i = 0; i < options.policies(); i++) {
-                    oneByOne.add(timed("/v1/policies", policy(i, 80), "created"));
-                }
-                oneByOneTotal.add(millis(System.nanoTime() - start));
-                progress.printf(Locale.ROOT, "round %d/%d: bundle create %.0f ms, unchanged %.0f ms, dry run %.0f ms, update %.0f ms; "
-                        + "one by one %.0f ms%n", round, options.rounds(), create.getLast(), unchanged.getLast(), dryRun.getLast(),
-                        update.getLast(), oneByOneTotal.getLast());
+                phase(meter, millis, cpu, "one_by_one", options.policies(), () -> {
+                    long start = System.nanoTime();
+                    for (int i = 0; i < options.policies(); i++) {
+                        oneByOne.add(timed("/v1/policies", policy(i, 80), "created"));
+                    }
+                    return millis(System.nanoTime() - start);
+                });
+                progress.printf(Locale.ROOT, "round %d/%d: bundle create %.0f ms (%.0f ms CPU), unchanged %.0f ms (%.0f), dry run %.0f ms (%.0f), "
+                                + "update %.0f ms (%.0f); one by one %.0f ms (%.2f ms CPU each); load average %.1f%n", round, options.rounds(),
+                        last(millis, "bundle_create"), lastCpu(cpu, "bundle_create"), last(millis, "bundle_unchanged"), lastCpu(cpu, "bundle_unchanged"),
+                        last(millis, "bundle_dry_run"), lastCpu(cpu, "bundle_dry_run"), last(millis, "bundle_update"), lastCpu(cpu, "bundle_update"),
+                        last(millis, "one_by_one"), lastCpu(cpu, "one_by_one"), loadAverage());
             }
             policies.send("DELETE", "/v1/policies", null);
         }
@@ -86,17 +97,50 @@ public final class PolicyApplyBenchmark {
         result.put("benchmark", "policy-apply");
         result.put("policies", options.policies());
         result.put("rounds", options.rounds());
-        result.put("bundle_create_ms", round(new Samples(create).median()));
-        result.put("bundle_unchanged_ms", round(new Samples(unchanged).median()));
-        result.put("bundle_dry_run_ms", round(new Samples(dryRun).median()));
-        result.put("bundle_update_ms", round(new Samples(update).median()));
-        result.put("bundle_create_policies_per_s", Math.round(options.policies() / (new Samples(create).median() / 1000)));
-        result.put("one_by_one_total_ms", round(new Samples(oneByOneTotal).median()));
+        for (String phase : PHASES) {
+            String name = phase.equals("one_by_one") ? "one_by_one_total_ms" : phase + "_ms";
+            result.put(name, round(new Samples(millis.get(phase)).median()));
+        }
+        result.put("bundle_create_policies_per_s", Math.round(options.policies() / (new Samples(millis.get("bundle_create")).median() / 1000)));
         Samples each = new Samples(oneByOne);
         result.put("one_by_one_apply_ms_p50", round(each.median()));
         result.put("one_by_one_apply_ms_p99", round(each.percentile(99)));
+        ObjectNode cpuMs = result.putObject("cpu_ms");
+        for (String phase : PHASES) {
+            ObjectNode parties = cpuMs.putObject(phase.equals("one_by_one") ? "one_by_one_per_apply" : phase);
+            for (String party : cpu.get(phase).getFirst().keySet()) {
+                parties.put(party, Math.round(new Samples(cpu.get(phase).stream().map(c -> c.get(party)).toList()).median() * 100) / 100.0);
+            }
+        }
+        result.put("load_average_end", round(loadAverage()));
         result.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
         return result;
+    }
+
+    /** One timed step of the benchmark, returning its milliseconds. */
+    @FunctionalInterface
+    private interface Step {
+        double run() throws IOException, InterruptedException;
+    }
+
+    /** Runs {@code step}, recording its milliseconds and the CPU milliseconds per operation each party spent on it. */
+    private static void phase(ApplyCpu meter, Map<String, List<Double>> millis, Map<String, List<Map<String, Double>>> cpu, String phase,
+                              int operations, Step step) throws IOException, InterruptedException {
+        ApplyCpu.Sample before = meter.sample();
+        millis.get(phase).add(step.run());
+        cpu.get(phase).add(meter.sample().millisPerOperation(before, operations));
+    }
+
+    private static double last(Map<String, List<Double>> millis, String phase) {
+        return millis.get(phase).getLast();
+    }
+
+    private static double lastCpu(Map<String, List<Map<String, Double>>> cpu, String phase) {
+        return cpu.get(phase).getLast().get("total");
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private String bundle(int port) {

@@ -71,6 +71,7 @@ public final class FlowsBenchmark {
         this.log = log;
     }
 
+    @SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException, which this thread never gets
     public ObjectNode run() throws Exception {
         Datapath.removePins(PINS);
         Process service = null;

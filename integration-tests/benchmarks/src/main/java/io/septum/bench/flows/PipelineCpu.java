@@ -1,11 +1,8 @@
 package io.septum.bench.flows;
 
 import io.septum.bench.Repo;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +24,7 @@ final class PipelineCpu {
 
     PipelineCpu(ProcessHandle flowService) {
         this.flowService = flowService;
-        this.nats = natsServer();
+        this.nats = Repo.benchNats();
     }
 
     /** Seconds of CPU so far per stage: reader, exporter, nats (if its pid file is there), flow_service. */
@@ -53,16 +50,6 @@ final class PipelineCpu {
     private static double processSeconds(ProcessHandle process) {
         return process.info().totalCpuDuration().orElseThrow(
                 () -> new IllegalStateException("the CPU time of process " + process.pid() + " is not readable")).toNanos() / 1e9;
-    }
-
-    /** The bench NATS that infra/nats.sh started, from its pid file. */
-    private static Optional<ProcessHandle> natsServer() {
-        Path pidFile = Repo.root().resolve(".run/pids/nats-bench.pid");
-        try {
-            return ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     /** after − before, per stage, and their total under "total". */

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -35,8 +36,8 @@ public final class BenchControlPlane implements AutoCloseable {
             "identity-service", "septum_identity_sepbench",
             "policy-service", "septum_policy_sepbench");
 
-    private final List<Process> services = new ArrayList<>();
-    private final Map<String, ProcessHandle> handles = new LinkedHashMap<>();
+    /** The started services by name, in start order. */
+    private final Map<String, Process> services = new LinkedHashMap<>();
 
     private BenchControlPlane() {
     }
@@ -68,6 +69,20 @@ public final class BenchControlPlane implements AutoCloseable {
         }
     }
 
+    /** The process of {@code service} (identity-service or policy-service), e.g. to read its CPU time. */
+    public ProcessHandle process(String service) {
+        Process process = services.get(service);
+        if (process == null) {
+            throw new IllegalArgumentException("no benchmark control-plane service " + service + " (started: " + services.keySet() + ")");
+        }
+        return process.toHandle();
+    }
+
+    /** The database {@code service} runs on. */
+    public static String database(String service) {
+        return DATABASES.get(service);
+    }
+
     public static URI identityUrl() {
         return URI.create("http://127.0.0.1:" + IDENTITY_PORT);
     }
@@ -85,25 +100,30 @@ public final class BenchControlPlane implements AutoCloseable {
         Path log = Repo.runDirectory().resolve("logs").resolve(service + ".log");
         try {
             Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(Repo.java(), "-XX:+UseSerialGC", "-Xmx384m",
-                    "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+            List<String> command = new ArrayList<>(List.of(Repo.java(), "-XX:+UseSerialGC", "-Xmx384m"));
+            command.addAll(extraOptions(service));
+            command.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
                     "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + database,
                     "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
                     "-Dquarkus.flyway.clean-disabled=false", "-Dquarkus.flyway.clean-at-start=true",
                     "-Dseptum.nats.url=" + NATS_URL, "-Dseptum.nats.credentials-dir=" + Repo.natsCredentials(),
                     "-Dmp.jwt.verify.publickey.location=" + LocalAuth.in(Repo.runDirectory()).publicKey(),
-                    "-jar", jar.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            services.add(process);
-            handles.put(service, process.toHandle());
+                    "-jar", jar.toString()));
+            services.put(service, new ProcessBuilder(command)
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start());
         } catch (IOException e) {
             throw new UncheckedIOException("start " + service + " on port " + port, e);
         }
     }
 
-    /** The service processes by name (identity-service, policy-service): what CPU-per-operation figures read. */
-    public Map<String, ProcessHandle> processes() {
-        return Map.copyOf(handles);
+    /**
+     * JVM options for one service from the environment, e.g. {@code SEPTUM_BENCH_POLICY_SERVICE_OPTS="-XX:StartFlightRecording=…"}
+     * to profile it during a benchmark (split at spaces; none by default).
+     */
+    private static List<String> extraOptions(String service) {
+        String variable = "SEPTUM_BENCH_" + service.toUpperCase(Locale.ROOT).replace('-', '_') + "_OPTS";
+        String value = System.getenv(variable);
+        return value == null || value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
     }
 
     private void awaitReady(int port) throws InterruptedException {
@@ -111,7 +131,7 @@ public final class BenchControlPlane implements AutoCloseable {
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build();
         long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
-            for (Process p : services) {
+            for (Process p : services.values()) {
                 if (!p.isAlive()) {
                     throw new IllegalStateException("a benchmark control-plane service exited with " + p.exitValue() + "; see "
                             + Repo.runDirectory().resolve("logs"));
@@ -131,8 +151,8 @@ public final class BenchControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
-        services.forEach(Process::destroy);
-        for (Process p : services) {
+        services.values().forEach(Process::destroy);
+        for (Process p : services.values()) {
             try {
                 if (!p.waitFor(15, TimeUnit.SECONDS)) {
                     p.destroyForcibly();

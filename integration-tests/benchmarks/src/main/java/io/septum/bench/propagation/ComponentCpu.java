@@ -1,12 +1,14 @@
 package io.septum.bench.propagation;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.septum.bench.latency.BenchControlPlane;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -20,10 +22,12 @@ record ComponentCpu(Map<String, Long> nanos) {
 
     private static final int NATS_PORT = 4224;
 
-    static ComponentCpu read(Map<String, ProcessHandle> services) {
+    static ComponentCpu read(BenchControlPlane plane) {
         Map<String, Long> nanos = new LinkedHashMap<>();
         nanos.put("benchmark_process", cpu(ProcessHandle.current()));
-        services.forEach((name, handle) -> nanos.put(name.replace('-', '_'), cpu(handle)));
+        for (String service : List.of("identity-service", "policy-service")) {
+            nanos.put(service.replace('-', '_'), cpu(plane.process(service)));
+        }
         nanos.put("nats", sum(command -> command.contains("nats-server") && command.contains("-p " + NATS_PORT)));
         nanos.put("postgres", sum(command -> command.startsWith("postgres:") && command.contains("_sepbench")));
         return new ComponentCpu(nanos);

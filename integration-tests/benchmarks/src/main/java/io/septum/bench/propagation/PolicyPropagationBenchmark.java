@@ -96,7 +96,7 @@ public final class PolicyPropagationBenchmark {
                 List<Double> fromRequest = new ArrayList<>();
                 List<Double> fromResponse = new ArrayList<>();
                 List<Stages> stages = new ArrayList<>();
-                ComponentCpu cpuBefore = ComponentCpu.read(plane.processes());
+                ComponentCpu cpuBefore = ComponentCpu.read(plane);
                 double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
                 for (int i = 0; i < options.changes(); i++) {
                     allowedPort = otherPort(allowedPort);
@@ -115,7 +115,7 @@ public final class PolicyPropagationBenchmark {
                                 i + 1, options.changes(), options.nodes(), fromRequest.getLast());
                     }
                 }
-                ComponentCpu cpuAfter = ComponentCpu.read(plane.processes());
+                ComponentCpu cpuAfter = ComponentCpu.read(plane);
                 verify(enforcers);
                 policies.send("DELETE", "/v1/policies", null);
 

@@ -12,6 +12,7 @@ import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueWatchOption;
 import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsKeyValueWatchSubscription;
@@ -31,11 +32,17 @@ import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The NATS key-value bucket "policies": key {@link PolicyRef#key()}, value a {@link PolicyRecord} as JSON.
@@ -54,6 +61,13 @@ public class PolicyBucket {
 
     @Inject
     ChangeTracing tracing;
+
+    /** How long one bucket write may wait for its acknowledgement, as jnats' default for a synchronous publish. */
+    private static final Duration ACK_WAIT = Duration.ofSeconds(2);
+    /** What each further entry of a batch adds to that deadline. */
+    private static final Duration ACK_WAIT_PER_ENTRY = Duration.ofMillis(10);
+    /** Entries sent ahead of their acknowledgements at most. */
+    private static final int IN_FLIGHT = 128;
 
     /** The header that marks a bucket entry as a delete (jnats' KeyValue.delete writes the same). */
     private static final String KV_OPERATION = "KV-Operation";
@@ -78,7 +92,8 @@ public class PolicyBucket {
         });
     }
 
-    public Uni<Void> put(List<PolicyRecord> records) {
+    /** Puts the records; answers the stream sequence of the last (0 for none). */
+    public Uni<Long> put(List<PolicyRecord> records) {
         return put(records, Context.root());
     }
 
@@ -87,52 +102,92 @@ public class PolicyBucket {
      * when {@code trace} is not recorded). {@code KeyValue.put} cannot send headers, so this publishes what it
      * would, on the bucket's subject, with the headers added; enforcers read them from the stored message.
      */
-    public Uni<Void> put(List<PolicyRecord> records, Context trace) {
+    public Uni<Long> put(List<PolicyRecord> records, Context trace) {
         return each(records, (js, record) -> write(js, key(record), mapper.writeValueAsBytes(record), new Headers(), trace));
     }
 
-    /** Deletes the keys; a watcher sees a delete for each. */
-    public Uni<Void> delete(List<String> keys) {
+    /** Deletes the keys; a watcher sees a delete for each. Answers the stream sequence of the last marker (0 for none). */
+    public Uni<Long> delete(List<String> keys) {
         return delete(keys, Context.root());
     }
 
     /** Deletes the keys as {@code KeyValue.delete} does (a marker with the KV-Operation header), traced like {@link #put}. */
-    public Uni<Void> delete(List<String> keys, Context trace) {
+    public Uni<Long> delete(List<String> keys, Context trace) {
         return each(keys, (js, key) -> write(js, key, null, new Headers().put(KV_OPERATION, "DEL"), trace));
     }
 
-    private void write(JetStream js, String key, byte[] value, Headers headers, Context trace) throws Exception {
+    /**
+     * Sends one entry without waiting for its acknowledgement; the span ends when NATS acknowledged it (or
+     * refused it). A refusal completes the future exceptionally, naming the subject.
+     */
+    private CompletableFuture<PublishAck> write(JetStream js, String key, byte[] value, Headers headers, Context trace) {
         String subject = "$KV." + Buckets.POLICIES + "." + key;
         Span span = tracing.publish(trace, subject, headers);
+        CompletableFuture<PublishAck> ack;
         try {
-            js.publish(NatsMessage.builder().subject(subject).headers(headers).data(value).build());
-        } catch (Exception e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR, "publish " + subject + ": " + e.getMessage());
-            throw e;
-        } finally {
-            span.end();
+            ack = js.publishAsync(NatsMessage.builder().subject(subject).headers(headers).data(value).build());
+        } catch (RuntimeException e) {
+            ack = CompletableFuture.failedFuture(e);
         }
+        return ack.handle((answer, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                span.recordException(cause);
+                span.setStatus(StatusCode.ERROR, "publish " + subject + ": " + cause.getMessage());
+                span.end();
+                throw new CompletionException(new IOException("publish " + subject + ": " + cause.getMessage(), cause));
+            }
+            span.end();
+            return answer;
+        });
     }
 
-    /** One bucket operation on one item; jnats operations throw checked exceptions. */
+    /** One bucket operation on one item: sends it, and completes when NATS acknowledged it. */
     @FunctionalInterface
     private interface Operation<T> {
-        void apply(JetStream js, T item) throws Exception;
+        CompletableFuture<PublishAck> apply(JetStream js, T item) throws Exception;
     }
 
-    /** Applies the operation to each item in order, off the event loop; done when NATS acknowledged the last. */
-    private <T> Uni<Void> each(List<T> items, Operation<T> operation) {
+    /**
+     * Sends every item's operation in order, up to {@link #IN_FLIGHT} ahead of the acknowledgements, off the event
+     * loop; done when NATS acknowledged them all, with the stream sequence of the last (0 for no items). One
+     * connection keeps the order, so the stream stores them as sent; waiting for each acknowledgement before the
+     * next send would cost a round trip per item. The window bounds jnats' outgoing queue (5,000 messages by
+     * default; a full queue refuses the publish), as a rebuild may put every stored object at once.
+     */
+    private <T> Uni<Long> each(List<T> items, Operation<T> operation) {
         if (items.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(0L);
         }
         return NatsCalls.offload(() -> {
             JetStream js = connection.jetStream();
+            // Acknowledgements arrive at the pace NATS stores the entries: a deadline for all of them, as for one.
+            long deadline = System.nanoTime() + ACK_WAIT.toNanos() + items.size() * ACK_WAIT_PER_ENTRY.toNanos();
+            List<CompletableFuture<PublishAck>> acks = new ArrayList<>(items.size());
             for (T item : items) {
-                operation.apply(js, item);
+                if (acks.size() >= IN_FLIGHT) {
+                    acknowledged(acks.get(acks.size() - IN_FLIGHT), deadline, items.size());
+                }
+                acks.add(operation.apply(js, item));
             }
-            return null;
+            long sequence = 0;
+            for (CompletableFuture<PublishAck> ack : acks) {
+                sequence = acknowledged(ack, deadline, items.size()).getSeqno();
+            }
+            return sequence;
         });
+    }
+
+    /** Waits for one acknowledgement until {@code deadline} ({@link System#nanoTime()}); a refusal names its subject. */
+    private static PublishAck acknowledged(CompletableFuture<PublishAck> ack, long deadline, int entries) throws Exception {
+        try {
+            return ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new IOException("write bucket " + Buckets.POLICIES + ": " + entries + " entries not all acknowledged within "
+                    + (ACK_WAIT.toMillis() + entries * ACK_WAIT_PER_ENTRY.toMillis()) + " ms", e);
+        }
     }
 
     /** Every live entry (deleted keys left out), as parsed JSON: what a new watcher would get. */

@@ -2,7 +2,6 @@ package io.septum.policy.distribution;
 
 import io.opentelemetry.api.trace.Span;
 import io.septum.model.policy.PolicyRef;
-import io.septum.policy.status.BucketTargets;
 import io.septum.policy.store.ApplyOutcome;
 import io.septum.policy.store.ApplyRequest;
 import io.septum.policy.store.DeleteOutcome;
@@ -42,9 +41,6 @@ public class PolicyWriter {
     BucketSync sync;
 
     @Inject
-    BucketTargets targets;
-
-    @Inject
     ChangeTracing tracing;
 
     private static final Logger LOG = Logger.getLogger(PolicyWriter.class);
@@ -62,7 +58,8 @@ public class PolicyWriter {
                     return !outcome.changed() || outcome.dryRun()
                             ? Uni.createFrom().voidItem()
                             : distributed(outcome.revision(), tracing.span("policy distribute", trace, publish -> bucket.put(outcome.written(), publish)
-                                    .chain(() -> bucket.delete(outcome.pruned().stream().map(PolicyRef::key).toList(), publish))));
+                                    .chain(put -> bucket.delete(outcome.pruned().stream().map(PolicyRef::key).toList(), publish)
+                                            .map(delete -> Math.max(put, delete)))));
                 })));
     }
 
@@ -94,21 +91,21 @@ public class PolicyWriter {
     }
 
     /**
-     * The bucket update of a committed revision, then the bucket sequence that realizes it. Writes are
-     * sequenced, so the stream's last sequence right after this revision's writes is this revision's.
-     * Failing to record it only leaves the revision without a realized count: the write itself succeeded.
+     * The bucket update of a committed revision, then the bucket sequence that realizes it: the stream
+     * sequence NATS acknowledged for the revision's last entry. Writes are sequenced, so it is the stream's
+     * last sequence right after this revision's writes. Failing to record it only leaves the revision without
+     * a realized count: the write itself succeeded.
      */
-    private Uni<Void> distributed(long revision, Uni<Void> bucketUpdate) {
-        // Called on the write's Vert.x context; NATS answers on a worker thread, and Hibernate Reactive must
-        // run on the context.
+    private Uni<Void> distributed(long revision, Uni<Long> bucketUpdate) {
+        // Called on the write's Vert.x context; NATS answers on a worker thread: back to the context, where the
+        // request and the writes that follow run.
         Context context = Vertx.currentContext();
         return bucketUpdate.onFailure().transform(failure -> {
             sync.resyncLater();
             return new DistributionException(revision, failure);
-        }).chain(() -> targets.policies()
-                .emitOn(task -> context.runOnContext(v -> task.run()))
-                .chain(sequence -> repository.distributed(revision, sequence))
-                .onFailure().invoke(failure -> LOG.warnf("record the bucket sequence of revision %d: %s", revision, failure))
-                .onFailure().recoverWithNull());
+        }).emitOn(task -> context.runOnContext(v -> task.run()))
+                .chain(sequence -> repository.distributed(revision, sequence)
+                        .onFailure().invoke(failure -> LOG.warnf("record the bucket sequence of revision %d: %s", revision, failure))
+                        .onFailure().recoverWithNull());
     }
 }

@@ -33,14 +33,6 @@ public class BucketTargets {
         });
     }
 
-    /**
-     * The policies bucket's latest revision alone: what a policy write records as its bucket sequence, one JetStream
-     * API request instead of {@link #current()}'s three.
-     */
-    public Uni<Long> policies() {
-        return NatsCalls.offload(() -> lastRevision(connection.jetStreamManagement(), Buckets.POLICIES));
-    }
-
     private static long lastRevision(JetStreamManagement management, String bucket) throws IOException, JetStreamApiException {
         try {
             // A key-value bucket named B is the stream KV_B.

@@ -1,13 +1,15 @@
 package io.septum.policy.store;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.septum.model.policy.PolicyObject;
 import io.septum.model.policy.PolicyRef;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,40 +28,49 @@ import java.util.stream.Collectors;
  * The stored policies, in PostgreSQL. Every write is one transaction that either changes nothing or
  * records a new revision with what it changed. Callers serialize writes (see
  * {@code io.septum.policy.distribution.PolicyWriter}); the unique key (kind, namespace, name) guards the rest.
+ * Writes are a few statements on the reactive pool, each for all objects of the write ({@link RevisionStatements}):
+ * their cost does not grow with round trips per object. Reads go through Hibernate Reactive.
  */
 @ApplicationScoped
 public class PolicyRepository {
 
     private static final Sort ORDER = Sort.by("kind").and("namespace").and("name");
 
+    /** The pool Hibernate Reactive uses too: writes run on it directly, a few statements whatever their size. */
+    @Inject
+    Pool sql;
+
+    /** Reads and writes documents as Jackson trees, as Hibernate maps the json columns. */
+    @Inject
+    ObjectMapper mapper;
+
     /**
      * Creates or updates every object of the bundle by (kind, namespace, name), and with {@code prune}
      * deletes the objects owned by the request's source that the bundle does not hold. An object whose
      * document and owner equal the stored ones is unchanged; when nothing changes, or for a dry run,
-     * nothing is written and no revision is made.
+     * nothing is written and no revision is made. One transaction of at most 7 statements, whatever the
+     * bundle's size.
      */
-    @WithTransaction
     public Uni<ApplyOutcome> apply(ApplyRequest request) {
         List<PolicyObject> objects = request.objects();
-        Set<String> namespaces = objects.stream().map(o -> o.ref().namespace()).collect(Collectors.toSet());
-        Set<String> names = objects.stream().map(o -> o.ref().name()).collect(Collectors.toSet());
-        Uni<List<StoredPolicy>> candidates = objects.isEmpty() ? Uni.createFrom().item(List.of())
-                : StoredPolicy.list("namespace in ?1 and name in ?2", namespaces, names);
-        Uni<List<StoredPolicy>> owned = request.prune()
-                ? StoredPolicy.list("source = ?1", ORDER, request.source().orElseThrow())
-                : Uni.createFrom().item(List.of());
-        return candidates.chain(found -> owned.chain(ownedBySource -> {
-            Map<PolicyRef, StoredPolicy> stored = found.stream()
-                    .collect(Collectors.toMap(StoredPolicy::ref, Function.identity()));
-            Set<PolicyRef> inBundle = objects.stream().map(PolicyObject::ref).collect(Collectors.toSet());
-            List<StoredPolicy> pruned = ownedBySource.stream().filter(p -> !inBundle.contains(p.ref())).toList();
-            boolean changes = !pruned.isEmpty() || objects.stream().anyMatch(o -> action(stored.get(o.ref()), o, request) != ApplyOutcome.Action.unchanged);
-            if (!changes || request.dryRun()) {
-                return currentRevision().map(revision -> plan(revision, request, stored, pruned));
-            }
-            return newRevision(PolicyRevision.Operation.apply, request.actor(), request.source())
-                    .chain(revision -> write(revision, request, stored, pruned));
-        }));
+        return sql.withTransaction(connection -> {
+            RevisionStatements statements = new RevisionStatements(connection, mapper);
+            Uni<List<StoredPolicy>> owned = request.prune()
+                    ? statements.ownedBy(request.source().orElseThrow())
+                    : Uni.createFrom().item(List.of());
+            return statements.stored(objects.stream().map(PolicyObject::ref).toList()).chain(found -> owned.chain(ownedBySource -> {
+                Map<PolicyRef, StoredPolicy> stored = found.stream()
+                        .collect(Collectors.toMap(StoredPolicy::ref, Function.identity()));
+                Set<PolicyRef> inBundle = objects.stream().map(PolicyObject::ref).collect(Collectors.toSet());
+                List<StoredPolicy> pruned = ownedBySource.stream().filter(p -> !inBundle.contains(p.ref())).toList();
+                boolean changes = !pruned.isEmpty() || objects.stream().anyMatch(o -> action(stored.get(o.ref()), o, request) != ApplyOutcome.Action.unchanged);
+                if (!changes || request.dryRun()) {
+                    return statements.currentRevision().map(revision -> plan(revision, request, stored, pruned));
+                }
+                return statements.newRevision(PolicyRevision.Operation.apply, request.actor(), request.source(), now())
+                        .chain(revision -> write(statements, revision, request, stored, pruned));
+            }));
+        });
     }
 
     /** What the apply does to one object, compared with what is stored ({@code null}: nothing). */
@@ -83,10 +94,11 @@ public class PolicyRepository {
         return new ApplyOutcome(current, request.dryRun(), results, List.of(), List.of());
     }
 
-    private Uni<ApplyOutcome> write(PolicyRevision revision, ApplyRequest request, Map<PolicyRef, StoredPolicy> stored,
-                                    List<StoredPolicy> pruned) {
+    private static Uni<ApplyOutcome> write(RevisionStatements statements, PolicyRevision revision, ApplyRequest request,
+                                           Map<PolicyRef, StoredPolicy> stored, List<StoredPolicy> pruned) {
         List<ApplyOutcome.ObjectResult> results = new ArrayList<>();
         List<StoredPolicy> created = new ArrayList<>();
+        List<StoredPolicy> updated = new ArrayList<>();
         List<StoredPolicy> written = new ArrayList<>();
         List<PolicyChange> changes = new ArrayList<>();
         for (PolicyObject object : request.objects()) {
@@ -103,6 +115,8 @@ public class PolicyRepository {
                 policy.name = object.ref().name();
                 policy.createdAt = revision.createdAt;
                 created.add(policy);
+            } else {
+                updated.add(policy);
             }
             policy.revision = revision.revision;
             policy.document = object.document();
@@ -119,41 +133,38 @@ public class PolicyRepository {
             changes.add(PolicyChange.of(revision.revision, policy, PolicyChange.Action.deleted));
             results.add(new ApplyOutcome.ObjectResult(policy.ref(), ApplyOutcome.Action.pruned, revision.revision));
         }
-        // Panache rejects persisting an empty list.
-        Uni<Void> inserted = created.isEmpty() ? Uni.createFrom().voidItem() : StoredPolicy.persist(created);
-        Uni<Long> deleted = pruned.isEmpty() ? Uni.createFrom().item(0L)
-                : StoredPolicy.delete("id in ?1", pruned.stream().map(p -> p.id).toList());
-        return inserted
-                .chain(() -> PolicyChange.persist(changes))
-                .chain(() -> deleted)
+        return statements.insert(created)
+                .chain(() -> statements.update(updated))
+                .chain(() -> statements.record(changes))
+                .chain(() -> statements.delete(pruned))
                 .map(ignored -> new ApplyOutcome(revision.revision, false, results,
                         written.stream().map(StoredPolicy::toRecord).toList(),
                         pruned.stream().map(StoredPolicy::ref).toList()));
     }
 
     /** Deletes the selected objects; with none selected, changes nothing and answers the current revision. */
-    @WithTransaction
     public Uni<DeleteOutcome> delete(PolicySelection selection, String actor) {
-        return query(selection).chain(found -> {
-            if (found.isEmpty()) {
-                return currentRevision().map(revision -> new DeleteOutcome(revision, List.of()));
-            }
-            return newRevision(PolicyRevision.Operation.delete, actor, Optional.empty()).chain(revision -> {
-                List<PolicyChange> changes = found.stream()
-                        .map(p -> PolicyChange.of(revision.revision, p, PolicyChange.Action.deleted))
-                        .toList();
-                List<Long> ids = found.stream().map(p -> p.id).toList();
-                return PolicyChange.persist(changes)
-                        .chain(() -> StoredPolicy.delete("id in ?1", ids))
-                        .map(count -> new DeleteOutcome(revision.revision, found.stream().map(StoredPolicy::ref).toList()));
+        return sql.withTransaction(connection -> {
+            RevisionStatements statements = new RevisionStatements(connection, mapper);
+            return statements.selected(selection).chain(found -> {
+                if (found.isEmpty()) {
+                    return statements.currentRevision().map(revision -> new DeleteOutcome(revision, List.of()));
+                }
+                return statements.newRevision(PolicyRevision.Operation.delete, actor, Optional.empty(), now()).chain(revision -> {
+                    List<PolicyChange> changes = found.stream()
+                            .map(p -> PolicyChange.of(revision.revision, p, PolicyChange.Action.deleted))
+                            .toList();
+                    return statements.record(changes)
+                            .chain(() -> statements.delete(found))
+                            .map(ignored -> new DeleteOutcome(revision.revision, found.stream().map(StoredPolicy::ref).toList()));
+                });
             });
         });
     }
 
     /** Records the bucket sequence that distributed {@code revision} (see {@link PolicyRevision#bucketSequence}). */
-    @WithTransaction
     public Uni<Void> distributed(long revision, long bucketSequence) {
-        return PolicyRevision.update("bucketSequence = ?1 where revision = ?2", bucketSequence, revision).replaceWithVoid();
+        return new RevisionStatements(sql, mapper).distributed(revision, bucketSequence);
     }
 
     /** The selected objects, ordered by kind, namespace and name. */
@@ -271,14 +282,8 @@ public class PolicyRepository {
         return StoredPolicy.list(String.join(" and ", conditions), ORDER, parameters);
     }
 
-    private static Uni<PolicyRevision> newRevision(PolicyRevision.Operation operation, String actor, Optional<String> source) {
-        PolicyRevision revision = new PolicyRevision();
-        revision.operation = operation;
-        revision.actor = actor;
-        revision.source = source.orElse(null);
-        // PostgreSQL keeps microseconds: truncate so the entities hold what the table holds.
-        revision.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        // Flushed at once: the rows that name it are inserted right away (identity keys), after it.
-        return revision.persistAndFlush();
+    /** A revision's time: PostgreSQL keeps microseconds, so the values hold what the table holds. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 }
