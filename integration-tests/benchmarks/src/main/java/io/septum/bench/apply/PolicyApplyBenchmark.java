@@ -3,6 +3,8 @@ package io.septum.bench.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.septum.bench.ProcessCpu;
+import io.septum.bench.Repo;
 import io.septum.bench.ServiceApi;
 import io.septum.bench.Samples;
 import io.septum.bench.latency.BenchControlPlane;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Applying many policies to policy-service (REST, PostgreSQL, NATS bucket) on the benchmarks' own control plane
@@ -68,7 +71,9 @@ public final class PolicyApplyBenchmark {
         long started = System.nanoTime();
         progress.println("starting identity-service :" + BenchControlPlane.IDENTITY_PORT + " and policy-service :" + BenchControlPlane.POLICY_PORT);
         try (BenchControlPlane plane = BenchControlPlane.start()) {
-            ApplyCpu meter = new ApplyCpu(plane.process(SERVICE), BenchControlPlane.database(SERVICE));
+            ProcessHandle service = plane.process(SERVICE);
+            String backends = "postgres: septum " + BenchControlPlane.database(SERVICE) + " ";
+            Supplier<ProcessCpu> meter = () -> cpu(service, backends);
             String bundle = bundle(80);
             String changed = bundle(81);
             for (int round = 1; round <= options.rounds(); round++) {
@@ -123,12 +128,24 @@ public final class PolicyApplyBenchmark {
         double run() throws IOException, InterruptedException;
     }
 
+    /**
+     * CPU time of an apply's parties: policy-service, the PostgreSQL backends serving its database (whose titles start
+     * with {@code backends}), and the benchmark NATS when its pid file is there.
+     */
+    private static ProcessCpu cpu(ProcessHandle service, String backends) {
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        nanos.put("service", ProcessCpu.of(service));
+        nanos.put("postgres", ProcessCpu.postgresBackends(title -> title.startsWith(backends)));
+        Repo.benchNats().ifPresent(nats -> nanos.put("nats", ProcessCpu.of(nats)));
+        return new ProcessCpu(nanos);
+    }
+
     /** Runs {@code step}, recording its milliseconds and the CPU milliseconds per operation each party spent on it. */
-    private static void phase(ApplyCpu meter, Map<String, List<Double>> millis, Map<String, List<Map<String, Double>>> cpu, String phase,
+    private static void phase(Supplier<ProcessCpu> meter, Map<String, List<Double>> millis, Map<String, List<Map<String, Double>>> cpu, String phase,
                               int operations, Step step) throws IOException, InterruptedException {
-        ApplyCpu.Sample before = meter.sample();
+        ProcessCpu before = meter.get();
         millis.get(phase).add(step.run());
-        cpu.get(phase).add(meter.sample().millisPerOperation(before, operations));
+        cpu.get(phase).add(meter.get().millisPerOperation(before, operations));
     }
 
     private static double last(Map<String, List<Double>> millis, String phase) {

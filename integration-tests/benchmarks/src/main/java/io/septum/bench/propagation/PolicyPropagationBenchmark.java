@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.septum.auth.token.LocalAuth;
+import io.septum.bench.ProcessCpu;
 import io.septum.bench.Repo;
 import io.septum.bench.ServiceApi;
 import io.septum.bench.Samples;
@@ -17,6 +18,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,7 +98,7 @@ public final class PolicyPropagationBenchmark {
                 List<Double> fromRequest = new ArrayList<>();
                 List<Double> fromResponse = new ArrayList<>();
                 List<Stages> stages = new ArrayList<>();
-                ComponentCpu cpuBefore = ComponentCpu.read(plane);
+                ProcessCpu cpuBefore = cpu(plane);
                 double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
                 for (int i = 0; i < options.changes(); i++) {
                     allowedPort = otherPort(allowedPort);
@@ -115,7 +117,7 @@ public final class PolicyPropagationBenchmark {
                                 i + 1, options.changes(), options.nodes(), fromRequest.getLast());
                     }
                 }
-                ComponentCpu cpuAfter = ComponentCpu.read(plane);
+                ProcessCpu cpuAfter = cpu(plane);
                 verify(enforcers);
                 policies.send("DELETE", "/v1/policies", null);
 
@@ -128,7 +130,8 @@ public final class PolicyPropagationBenchmark {
                 new Samples(fromRequest).putPercentiles(out.putObject("apply_to_realized_all_ms"));
                 new Samples(fromResponse).putPercentiles(out.putObject("response_to_realized_all_ms"));
                 Stages.put(stages, out);
-                cpuAfter.putPerChange(cpuBefore, options.changes(), out.putObject("cpu_ms_per_change"));
+                ObjectNode cpuPerChange = out.putObject("cpu_ms_per_change");
+                cpuAfter.millisPerOperation(cpuBefore, options.changes()).forEach((party, ms) -> cpuPerChange.put(party, Math.round(ms * 10) / 10.0));
                 out.put("load_average_start", loadBefore);
                 out.put("load_average_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 out.put("verified_in_maps", true);
@@ -274,6 +277,21 @@ public final class PolicyPropagationBenchmark {
 
     private static int otherPort(int port) {
         return port == 80 ? 81 : 80;
+    }
+
+    /**
+     * CPU time of what a propagation runs on: this process (the simulated enforcers and the harness's own requests, a
+     * small part), both services, the benchmark NATS and the PostgreSQL backends serving the benchmark databases.
+     */
+    private static ProcessCpu cpu(BenchControlPlane plane) {
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        nanos.put("benchmark_process", ProcessCpu.of(ProcessHandle.current()));
+        for (String service : List.of("identity-service", "policy-service")) {
+            nanos.put(service.replace('-', '_'), ProcessCpu.of(plane.process(service)));
+        }
+        nanos.put("nats", Repo.benchNats().map(ProcessCpu::of).orElse(0L));
+        nanos.put("postgres", ProcessCpu.postgresBackends(title -> title.contains("_sepbench")));
+        return new ProcessCpu(nanos);
     }
 
     private static double millis(long nanos) {
