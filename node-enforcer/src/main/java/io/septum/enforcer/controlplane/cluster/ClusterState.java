@@ -176,12 +176,7 @@ public final class ClusterState {
             cidrsChanged |= countCidrs(part, 1);
         }
         if (previous != null) {
-            for (PolicyRules part : previous) {
-                forEachSelector(part, selectors::unregister);
-                selectors.unregister(part.subject());
-                cidrsChanged |= countCidrs(part, -1);
-            }
-            changedPolicies.addAll(previous);
+            cidrsChanged |= release(previous);
         }
         changedPolicies.addAll(rules);
         if (cidrsChanged) {
@@ -194,17 +189,22 @@ public final class ClusterState {
         if (previous != null) {
             allRules = null;
             subjects = null;
-            boolean cidrsChanged = false;
-            for (PolicyRules part : previous) {
-                forEachSelector(part, selectors::unregister);
-                selectors.unregister(part.subject());
-                cidrsChanged |= countCidrs(part, -1);
-            }
-            changedPolicies.addAll(previous);
-            if (cidrsChanged) {
+            if (release(previous)) {
                 prefixesChanged |= cidrIdentities.retain(policyCidrs.keySet());
             }
         }
+    }
+
+    /** Lets go of a policy's former subjects (selectors, named prefixes) and marks them changed; true when a prefix is no longer named. */
+    private boolean release(List<PolicyRules> previous) {
+        boolean cidrsChanged = false;
+        for (PolicyRules part : previous) {
+            forEachSelector(part, selectors::unregister);
+            selectors.unregister(part.subject());
+            cidrsChanged |= countCidrs(part, -1);
+        }
+        changedPolicies.addAll(previous);
+        return cidrsChanged;
     }
 
     /** The rules of every policy, one element per subject (so a policy with several specs has several elements). */
