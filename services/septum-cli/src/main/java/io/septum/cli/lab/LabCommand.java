@@ -17,7 +17,6 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -324,9 +323,7 @@ public final class LabCommand {
             LabState state = controller.requireState();
             Map<String, JsonNode> modes;
             if (parsed == null) {
-                List<String> selected = LabController.selectNodes(state, nodes).stream().map(LabState.NodeState::name).toList();
-                modes = new LinkedHashMap<>(controller.fromEnforcers(state, "/v1/flows/mode"));
-                modes.keySet().retainAll(selected);
+                modes = controller.fromEnforcers(LabController.selectNodes(state, nodes), "/v1/flows/mode");
             } else {
                 modes = controller.setFlowEventMode(state, nodes, parsed);
             }

@@ -431,8 +431,13 @@ public final class LabController {
 
     /** The enforcer API of every node, for status and counters. */
     public Map<String, JsonNode> fromEnforcers(LabState state, String path) {
+        return fromEnforcers(state.nodes(), path);
+    }
+
+    /** The enforcer API of these nodes; a node that does not answer gets {"error": …}. */
+    public Map<String, JsonNode> fromEnforcers(List<LabState.NodeState> nodes, String path) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        for (LabState.NodeState node : state.nodes()) {
+        for (LabState.NodeState node : nodes) {
             try {
                 out.put(node.name(), JsonHttp.enforcer(node.name(), node.apiUrl(), env.token()).get(path));
             } catch (JsonHttp.ServiceException e) {
