@@ -624,9 +624,7 @@ public final class Reconciler implements AutoCloseable {
         if (!deletes.isEmpty()) {
             datapath.policy().update(Map.of(), deletes.stream().map(k -> mapKey(runtime.ifindex, k)).toList());
         }
-        // The puts are in realized already (writePuts): without the deletes it is the desired state, and updating it in
-        // place costs the change, where a copy of the desired state cost every entry of the endpoint on every pass.
-        runtime.realized.keySet().removeAll(deletes);
+        runtime.realized = new HashMap<>(plan.desired().state().entries());
         runtime.inputs = plan.desired().inputs();
     }
 
