@@ -17,7 +17,7 @@ import java.util.Map;
  * bearer-JWT security scheme required by every operation, and each operation's 401 and 403 responses
  * (shared as {@value #UNAUTHORIZED} and {@value #FORBIDDEN}), as the contracts in openapi/*.yaml declare them.
  */
-@OpenApiFilter(OpenApiFilter.RunStage.BUILD)
+@OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class SecuredApiDocument implements OASFilter {
 
     public static final String SCHEME = "bearerAuth";

@@ -30,7 +30,6 @@ class VerifiedTokensTest {
         JWTAuthContextInfo context = new JWTAuthContextInfo(keys.getPublic(), TokenMinter.LOCAL_ISSUER);
         context.setExpectedAudience(Set.of(TokenMinter.AUDIENCE));
         context.setClockSkew(0);
-        context.setExpGracePeriodSecs(0);
         return context;
     }
 
