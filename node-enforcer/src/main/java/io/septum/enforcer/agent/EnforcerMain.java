@@ -10,16 +10,12 @@ import io.septum.enforcer.agent.api.BearerWriteGuard;
 import io.septum.enforcer.agent.api.EnforcerApi;
 import io.septum.enforcer.agent.api.LocalApiServer;
 import io.septum.enforcer.agent.auth.BearerToken;
-import io.septum.enforcer.agent.cluster.ClusterWatch;
 import io.septum.enforcer.agent.endpoints.EndpointStore;
 import io.septum.enforcer.agent.endpoints.IdentityServiceClient;
 import io.septum.enforcer.agent.flows.EventModeApi;
 import io.septum.enforcer.agent.flows.FlowExporter;
 import io.septum.enforcer.agent.flows.FlowExporterMetrics;
 import io.septum.enforcer.agent.leases.LeaseClient;
-import io.septum.enforcer.agent.leases.LeaseRenewer;
-import io.septum.enforcer.agent.leases.ReconcilerEndpoints;
-import io.septum.enforcer.agent.status.StatusPublisher;
 import io.septum.enforcer.agent.tracing.ChangeTracing;
 import io.septum.enforcer.datapath.Datapath;
 import io.septum.enforcer.datapath.DatapathConfig;
@@ -186,30 +182,25 @@ public final class EnforcerMain implements Callable<Integer> {
         try (ChangeTracing tracing = zipkinEndpoint == null || zipkinEndpoint.isBlank() ? ChangeTracing.off()
                 : ChangeTracing.zipkin(zipkinEndpoint, nats, config.node());
              Datapath datapath = Datapath.open(new DatapathConfig(config.pinDirectory(), ringBufferBytes, policyMapEntries));
-             StatusPublisher status = new StatusPublisher(nats, config.node(), config.statusIntervalMillis());
-             Reconciler reconciler = new Reconciler(datapath, config.nodeNetns(), config.allowFromHost(),
-                     Math.min(policyEntriesPerEndpoint, datapath.policy().capacity()), nodeAddresses(), status::offer);
+             EnforcerAgent agent = new EnforcerAgent(nats, datapath, new EnforcerAgent.Settings(config.node(), config.nodeNetns(),
+                     config.allowFromHost(), Math.min(policyEntriesPerEndpoint, datapath.policy().capacity()), nodeAddresses(),
+                     config.statusIntervalMillis()), identityService, new LeaseClient(config.identityUrl(), token), tracing,
+                     EnforcerAgent.Observer.NONE);
              FlowExporter flows = new FlowExporter(nats, config.node(), flowBatchEvents, flowBatchMillis, 256,
                      MonotonicClock.nanos(), datapath::eventLosses).start();
              FlowEventReader events = datapath.openEvents(flows);
-             ClusterWatch watch = new ClusterWatch(nats, event -> reconciler.submit(event, tracing.received(event)));
-             LocalApiServer api = localApi();
-             LeaseRenewer leases = new LeaseRenewer(config.node(), new LeaseClient(config.identityUrl(), token),
-                     new ReconcilerEndpoints(config.node(), reconciler, identityService))) {
+             LocalApiServer api = localApi()) {
             datapath.setEventMode(flowEvents);
             EndpointStore store = new EndpointStore(config.stateDirectory());
-            reconciler.withTracing(tracing).start();
-            reconciler.adopt(store.loadAll()).get();
-            status.start();
-            new EnforcerApi(config.node(), reconciler, identityService, store, datapath)
+            agent.adopt(store.loadAll());
+            new EnforcerApi(config.node(), agent.reconciler(), identityService, store, datapath)
                     .withMetrics(() -> FlowExporterMetrics.render(config.node(), flows.stats())).register(api);
             FlowExporterMetrics.registerStatus(api, flows);
             EventModeApi.register(api, datapath);
             api.start(config.apiHost(), config.apiPort());
-            leases.start();
             LOG.info("node " + config.node() + " enforcer: API on " + config.apiHost() + ":" + api.port() + ", maps pinned in "
                     + config.pinDirectory());
-            watch.start();
+            agent.watch();
             stopped.await();
             LOG.info("stopping; programs stay attached and maps pinned, so enforcement continues");
         } finally {

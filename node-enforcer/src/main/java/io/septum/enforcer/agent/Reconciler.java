@@ -128,8 +128,12 @@ public final class Reconciler implements AutoCloseable {
         int flags;
     }
 
-    /** An endpoint's policy change, decided and checked against the budget before anything is written. */
-    private record Plan(EndpointRuntime runtime, Resolution desired, MapStateDiff diff, boolean narrows) {
+    /**
+     * An endpoint's policy change, decided and checked against the budget before anything is written.
+     *
+     * @param newKeys the puts whose keys the endpoint does not hold yet: what the change adds to the map's use
+     */
+    private record Plan(EndpointRuntime runtime, Resolution desired, MapStateDiff diff, boolean narrows, int newKeys) {
     }
 
     /**
@@ -423,7 +427,7 @@ public final class Reconciler implements AutoCloseable {
                 Plan plan = plan(runtime, changes, mapUsed, resolutions);
                 if (plan != null) {
                     plans.add(plan);
-                    mapUsed += (int) plan.diff().puts().keySet().stream().filter(k -> !runtime.realized.containsKey(k)).count();
+                    mapUsed += plan.newKeys();
                 }
             }
             compute.attribute("septum.endpoints.changed", plans.size());
@@ -557,7 +561,12 @@ public final class Reconciler implements AutoCloseable {
         Resolution desired = resolutions.resolve(subject);
         endpointsResolved++;
         MapStateDiff diff = desired.state().diffFrom(runtime.realized);
-        int newKeys = (int) diff.puts().keySet().stream().filter(k -> !runtime.realized.containsKey(k)).count();
+        int newKeys = 0;
+        for (PolicyKey key : diff.puts().keySet()) {
+            if (!runtime.realized.containsKey(key)) {
+                newKeys++;
+            }
+        }
         Optional<String> refusal = budget.refusal(spec.key(), desired, newKeys, mapUsed);
         runtime.overBudget = desired.state().size() > budget.perEndpoint() ? desired.inputs() : null;
         if (refusal.isPresent()) {
@@ -565,7 +574,7 @@ public final class Reconciler implements AutoCloseable {
             report(runtime, refusal.get());
             return null;
         }
-        return new Plan(runtime, desired, diff, diff.narrows(runtime.realized));
+        return new Plan(runtime, desired, diff, diff.narrows(runtime.realized), newKeys);
     }
 
     /** The new and changed entries; on failure the endpoint's previous entries are restored and it reports why. */

@@ -17,8 +17,11 @@ public enum Direction {
         return code;
     }
 
+    /** values() clones its array on every call; of() runs for every policy map key an enforcer makes. */
+    private static final Direction[] ALL = values();
+
     public static Direction of(int code) {
-        for (Direction d : values()) {
+        for (Direction d : ALL) {
             if (d.code == code) {
                 return d;
             }

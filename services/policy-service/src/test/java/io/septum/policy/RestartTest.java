@@ -19,7 +19,6 @@ import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,12 +42,6 @@ class RestartTest {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(StateBeforeStart.class));
-        }
-
-        /** A restart in the same JVM keeps quarkus.uuid: name a new status consumer, as a new process has. */
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("septum.status.consumer", "policy-service-restart-" + UUID.randomUUID());
         }
     }
 

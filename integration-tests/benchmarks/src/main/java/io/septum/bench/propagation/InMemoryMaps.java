@@ -133,11 +133,18 @@ final class InMemoryMaps implements EnforcementMaps {
                         throw new IllegalArgumentException("update policy map: key both written and deleted: " + key);
                     }
                 }
-                long added = puts.keySet().stream().filter(k -> !policy.containsKey(k)).count();
+                int added = 0;
+                for (PolicyMapKey key : puts.keySet()) {
+                    if (!policy.containsKey(key)) {
+                        added++;
+                    }
+                }
                 if (policy.size() + added > policyCapacity) {
                     throw new IllegalStateException("update policy map: " + added + " new entries do not fit its " + policyCapacity);
                 }
-                policy.putAll(puts);
+                // One put at a time, as the kernel map takes them: ConcurrentHashMap.putAll presizes for both sizes added
+                // up, and the benchmark's allocation profile showed it resizing the node's map on changes that only swap entries.
+                puts.forEach(policy::put);
                 deletes.forEach(policy::remove);
             }
 

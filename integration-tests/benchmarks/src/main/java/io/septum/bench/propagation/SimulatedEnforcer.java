@@ -5,16 +5,14 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.septum.auth.nats.NatsUser;
 import io.septum.bench.Repo;
+import io.septum.enforcer.agent.EnforcerAgent;
 import io.septum.enforcer.agent.Reconciler;
 import io.septum.enforcer.agent.auth.BearerToken;
 import io.septum.enforcer.agent.cluster.ClusterEvent;
-import io.septum.enforcer.agent.cluster.ClusterWatch;
 import io.septum.enforcer.agent.endpoints.IdentityServiceClient;
 import io.septum.enforcer.agent.endpoints.LocalEndpoint;
 import io.septum.enforcer.agent.leases.LeaseClient;
-import io.septum.enforcer.agent.leases.LeaseRenewer;
-import io.septum.enforcer.agent.leases.ReconcilerEndpoints;
-import io.septum.enforcer.agent.status.StatusPublisher;
+import io.septum.enforcer.agent.tracing.ChangeTracing;
 import io.septum.enforcer.datapath.PolicyMapKey;
 import io.septum.model.labels.Labels;
 import java.io.IOException;
@@ -28,29 +26,28 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One node enforcer without a kernel: the agent's own watch and control-plane path — its NATS connection,
- * {@link ClusterWatch} on the three buckets, {@link Reconciler} (ClusterState, SelectorCache,
- * EndpointPolicyResolver, the map diff), {@link StatusPublisher} on {@code status.<node>} and {@link LeaseRenewer} —
- * wired as {@code EnforcerMain} wires them, with {@link InMemoryMaps} where the kernel's maps would be. Its pods
- * are registered with identity-service under the node's own enforcer token, as the enforcer's local API does
+ * One node enforcer without a kernel: the agent's own control-plane loop, {@link EnforcerAgent} — the assembly
+ * {@code EnforcerMain} runs: its NATS connection, {@code ClusterWatch} on the three buckets, {@link Reconciler}
+ * (ClusterState, SelectorCache, EndpointPolicyResolver, the map diff), {@code StatusPublisher} on {@code status.<node>}
+ * and {@code LeaseRenewer} — with EnforcerMain's defaults and {@link InMemoryMaps} where the kernel's maps would be. Its
+ * pods are registered with identity-service under the node's own enforcer token, as the enforcer's local API does
  * when the CNI plugin adds a pod (the identity-service answer gives the identity; identity-service writes the
- * ipcache entry every other node watches). Unlike the real enforcer it keeps no on-disk record of its pods.
+ * ipcache entry every other node watches). Unlike the real enforcer it keeps no on-disk record of its pods and
+ * traces nothing (EnforcerMain's default without --zipkin-endpoint).
  */
 final class SimulatedEnforcer implements AutoCloseable {
 
-    /** The kernel defaults of EnforcerMain: --policy-map-entries and --policy-entries-per-endpoint. */
+    /** The kernel defaults of EnforcerMain: --policy-map-entries, --policy-entries-per-endpoint and --status-interval. */
     private static final int POLICY_MAP_ENTRIES = 1 << 20;
     private static final int POLICY_ENTRIES_PER_ENDPOINT = 1 << 16;
     private static final int PREFIX_MAP_ENTRIES = 16384;
+    private static final long STATUS_INTERVAL_MILLIS = 2_000;
 
     private final String node;
     private final InMemoryMaps maps = new InMemoryMaps(POLICY_MAP_ENTRIES, PREFIX_MAP_ENTRIES);
     private final Connection nats;
-    private final StatusPublisher status;
-    private final Reconciler reconciler;
-    private final ClusterWatch watch;
+    private final EnforcerAgent agent;
     private final IdentityServiceClient identityService;
-    private final LeaseRenewer leases;
     /** Policies bucket revision → when this node's watch handed that change to its reconciler (System.nanoTime). */
     private final ConcurrentSkipListMap<Long, Long> policyReceived = new ConcurrentSkipListMap<>();
     /** Policies bucket revision a pass realized → when that pass had written the maps (System.nanoTime), first pass only. */
@@ -61,21 +58,23 @@ final class SimulatedEnforcer implements AutoCloseable {
         this.nats = nats;
         BearerToken token = new BearerToken(Optional.of(tokenFile));
         this.identityService = new IdentityServiceClient(identityUrl, token);
-        this.status = new StatusPublisher(nats, node, 2_000);
-        this.reconciler = new Reconciler(maps, "", true, POLICY_ENTRIES_PER_ENDPOINT, Map.of(), snapshot -> {
-            policyEnforced.putIfAbsent(snapshot.applied().policies(), System.nanoTime());
-            status.offer(snapshot);
-        });
-        this.watch = new ClusterWatch(nats, event -> {
-            if (event instanceof ClusterEvent.PolicyUpserted || event instanceof ClusterEvent.PolicyRemoved) {
-                policyReceived.putIfAbsent(event.revision(), System.nanoTime());
-            }
-            reconciler.submit(event);
-        });
-        this.leases = new LeaseRenewer(node, new LeaseClient(identityUrl, token), new ReconcilerEndpoints(node, reconciler, identityService));
+        this.agent = new EnforcerAgent(nats, maps, new EnforcerAgent.Settings(node, "", true, POLICY_ENTRIES_PER_ENDPOINT, Map.of(),
+                STATUS_INTERVAL_MILLIS), identityService, new LeaseClient(identityUrl, token), ChangeTracing.off(), new EnforcerAgent.Observer() {
+                    @Override
+                    public void received(ClusterEvent event) {
+                        if (event instanceof ClusterEvent.PolicyUpserted || event instanceof ClusterEvent.PolicyRemoved) {
+                            policyReceived.putIfAbsent(event.revision(), System.nanoTime());
+                        }
+                    }
+
+                    @Override
+                    public void applied(Reconciler.Snapshot snapshot) {
+                        policyEnforced.putIfAbsent(snapshot.applied().policies(), System.nanoTime());
+                    }
+                });
     }
 
-    /** Connects to NATS and starts in EnforcerMain's order; returns once all three buckets have been read. */
+    /** Connects to NATS and starts as EnforcerMain does; returns once all three buckets have been read. */
     static SimulatedEnforcer start(String node, String natsUrl, URI identityUrl, Path tokenFile) throws Exception {
         // As the installation's NATS admin: infra/auth.sh makes users for 16 real nodes, not for 100 simulated ones.
         NatsUser admin = Repo.natsAdmin();
@@ -84,13 +83,10 @@ final class SimulatedEnforcer implements AutoCloseable {
                 .connectionTimeout(Duration.ofSeconds(10)).build());
         SimulatedEnforcer enforcer = new SimulatedEnforcer(node, nats, identityUrl, tokenFile);
         try {
-            enforcer.reconciler.start();
-            enforcer.reconciler.adopt(List.of()).get(30, TimeUnit.SECONDS);
-            enforcer.status.start();
-            enforcer.leases.start();
-            enforcer.watch.start();
+            enforcer.agent.adopt(List.of());
+            enforcer.agent.watch();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!enforcer.reconciler.snapshot().get(30, TimeUnit.SECONDS).synced()) {
+            while (!enforcer.snapshot().synced()) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("simulated enforcer " + node + ": the buckets were not read within 60 s");
                 }
@@ -127,11 +123,11 @@ final class SimulatedEnforcer implements AutoCloseable {
     /** What the enforcer's local API does for PUT /v1/endpoints/{ns}/{pod}: identity-service first, then the maps. */
     void addPod(LocalEndpoint pod) throws Exception {
         IdentityServiceClient.RegisteredEndpoint registered = identityService.putEndpoint(node, pod);
-        reconciler.upsertEndpoint(pod, registered.identity().id(), Labels.parse(registered.identity().labels())).get(60, TimeUnit.SECONDS);
+        agent.reconciler().upsertEndpoint(pod, registered.identity().id(), Labels.parse(registered.identity().labels())).get(60, TimeUnit.SECONDS);
     }
 
     Reconciler.Snapshot snapshot() throws Exception {
-        return reconciler.snapshot().get(30, TimeUnit.SECONDS);
+        return agent.reconciler().snapshot().get(30, TimeUnit.SECONDS);
     }
 
     /** The policies bucket revision of the last policy change this node received; 0 before any. */
@@ -156,10 +152,7 @@ final class SimulatedEnforcer implements AutoCloseable {
 
     @Override
     public void close() {
-        leases.close();
-        watch.close();
-        reconciler.close();
-        status.close();
+        agent.close();
         try {
             nats.close();
         } catch (InterruptedException e) {

@@ -57,6 +57,20 @@ final class StatusArrivals implements AutoCloseable {
         return Optional.ofNullable(arrivals.get(node)).map(byRevision -> byRevision.ceilingEntry(revision)).map(Map.Entry::getValue);
     }
 
+    /**
+     * {@link #arrivedAt}, waiting up to {@code within} for it: policy-service may count a report before this
+     * subscriber's dispatcher has taken the same message (both get it from NATS at once). The moment kept is when the
+     * message arrived here, not when this returns.
+     */
+    Optional<Long> arrivedAt(String node, long revision, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        Optional<Long> arrived;
+        while ((arrived = arrivedAt(node, revision)).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        return arrived;
+    }
+
     @Override
     public void close() {
         try {

@@ -3,9 +3,6 @@ package io.septum.enforcer.agent.status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.api.RetentionPolicy;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 import io.septum.enforcer.agent.Reconciler;
 import io.septum.model.kv.Buckets;
 import io.septum.model.kv.NodeStatus;
@@ -76,7 +73,9 @@ public final class StatusPublisher implements AutoCloseable {
             ensureStream();
             NodeStatus status = new NodeStatus(node, System.currentTimeMillis(), snapshot.applied(), snapshot.endpoints(),
                     snapshot.endpointsReady(), snapshot.problems());
-            connection.jetStream().publishAsync(Buckets.STATUS_SUBJECT_PREFIX + node, JSON.writeValueAsBytes(status));
+            // A plain publish: the stream stores it all the same. A JetStream publish only added an acknowledgement message
+            // back to the node per report (and a pending future), which nothing read: a lost report is replaced by the next.
+            connection.publish(Buckets.STATUS_SUBJECT_PREFIX + node, JSON.writeValueAsBytes(status));
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             LOG.log(Level.FINE, "publish status of node " + node + ": " + e.getMessage(), e);
         }
@@ -84,20 +83,10 @@ public final class StatusPublisher implements AutoCloseable {
 
     /** The stream keeps the last status of each node; created here too, identically, if policy-service is not up yet. */
     private void ensureStream() throws IOException, JetStreamApiException {
-        if (streamReady) {
-            return;
+        if (!streamReady) {
+            StatusStream.ensure(connection.jetStreamManagement());
+            streamReady = true;
         }
-        var management = connection.jetStreamManagement();
-        if (!management.getStreamNames().contains(Buckets.STATUS_STREAM)) {
-            management.addStream(StreamConfiguration.builder()
-                    .name(Buckets.STATUS_STREAM)
-                    .subjects(Buckets.STATUS_SUBJECT_PREFIX + ">")
-                    .retentionPolicy(RetentionPolicy.Limits)
-                    .maxMessagesPerSubject(1)
-                    .storageType(StorageType.File)
-                    .build());
-        }
-        streamReady = true;
     }
 
     @Override

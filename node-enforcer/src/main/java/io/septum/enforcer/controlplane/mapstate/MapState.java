@@ -106,13 +106,20 @@ public final class MapState {
     /** Writes needed to go from {@code realized} to this state. */
     public MapStateDiff diffFrom(Map<PolicyKey, PolicyEntry> realized) {
         Map<PolicyKey, PolicyEntry> puts = new HashMap<>();
+        int[] kept = {0};
         packed.forEach((key, entry) -> {
             PolicyKey decoded = PackedEntries.unpackKey(key);
-            PolicyEntry desired = PackedEntries.unpackEntry(entry);
-            if (!desired.equals(realized.get(decoded))) {
-                puts.put(decoded, desired);
+            PolicyEntry have = realized.get(decoded);
+            if (have != null) {
+                kept[0]++;
+            }
+            if (have == null || PackedEntries.entry(have) != entry) {
+                puts.put(decoded, PackedEntries.unpackEntry(entry));
             }
         });
+        if (kept[0] == realized.size()) {
+            return new MapStateDiff(puts, Set.of()); // every realized key is still desired: nothing to delete
+        }
         Set<PolicyKey> deletes = new HashSet<>();
         for (PolicyKey key : realized.keySet()) {
             if (packed.get(PackedEntries.key(key)) == PackedEntries.EMPTY) {

@@ -3,7 +3,7 @@ package io.septum.policy.nats;
 import io.septum.auth.nats.ServiceNatsConfig;
 import io.smallrye.config.ConfigMapping;
 
-/** Where NATS is. The messaging extension's connection ({@code quarkus.messaging.nats.*}) derives from the same URL. */
+/** Where NATS is, and as which user this service connects. */
 @ConfigMapping(prefix = "septum.nats")
 public interface NatsConfig extends ServiceNatsConfig {
 }

@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 
 /**
- * The service's own jnats connection, for the policies bucket and the stream look-ups of /v1/status.
+ * The service's own jnats connection, for the policies bucket, the stream look-ups of /v1/status and the status reports.
  * It reconnects forever once established; the first connect must succeed, so a service without NATS
  * does not start (it could not rebuild the bucket).
  */

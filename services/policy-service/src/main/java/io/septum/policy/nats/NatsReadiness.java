@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only while the service's own NATS connection is up (the messaging channel reports its own check). */
+/** Ready only while the service's own NATS connection is up (the status consumer reports its own check). */
 @Readiness
 @ApplicationScoped
 public class NatsReadiness implements HealthCheck {

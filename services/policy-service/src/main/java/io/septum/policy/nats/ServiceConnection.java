@@ -8,10 +8,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/**
- * The service's own jnats connection (bucket writes, stream look-ups). The messaging extension produces
- * an unqualified {@code io.nats.client.Connection} of its own for the status channel.
- */
+/** The service's own jnats connection (bucket writes, stream look-ups, the bucket watches, the status stream). */
 @Qualifier
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

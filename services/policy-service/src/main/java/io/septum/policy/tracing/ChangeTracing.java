@@ -5,11 +5,14 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.function.Function;
 
@@ -19,7 +22,11 @@ import java.util.function.Function;
  * so each step is given its parent explicitly rather than found in a thread-local.
  *
  * <p>With tracing off ({@code quarkus.otel.sdk.disabled=true}) the tracer is a no-op: spans are invalid,
- * nothing is recorded and no header is written.
+ * nothing is recorded and no header is written. That is this class's doing, not Quarkus': the switch turns off
+ * Quarkus' own instrumentation, but the {@link Tracer} bean still comes from a working SDK (OpenTelemetry's
+ * autoconfigure, told the SDK is disabled, builds one with the default tracer provider: sampler always on, no
+ * exporter), so each change's spans were recorded, given a trace id (logged per revision) and a {@code traceparent}
+ * header on every bucket entry to every node — exported nowhere.
  */
 @ApplicationScoped
 public class ChangeTracing {
@@ -29,8 +36,20 @@ public class ChangeTracing {
     /** Span attribute: the policy revision a change made. */
     public static final String REVISION = "septum.revision";
 
+    private static final Tracer OFF = TracerProvider.noop().get("io.septum.policy");
+
     @Inject
-    Tracer tracer;
+    Tracer sdkTracer;
+
+    @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false")
+    boolean sdkDisabled;
+
+    private Tracer tracer;
+
+    @PostConstruct
+    void choose() {
+        tracer = sdkDisabled ? OFF : sdkTracer;
+    }
 
     /**
      * Runs {@code step} inside a new span child of {@code parent}; the span ends when the step's Uni does,
