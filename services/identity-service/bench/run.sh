@@ -5,7 +5,8 @@
 # ${SEPTUM_IDENTITY_BENCH_DB:-septum_identity_bench} (emptied at start; another must exist already), NATS on ${SEPTUM_IDENTITY_BENCH_NATS_PORT:-4225} (started here with its own data unless one listens
 # there already), with the same JVM options as infra/services.sh unless BENCH_SERVICE_JAVA_OPTS says otherwise.
 # SEPTUM_BENCH_NO_BUILD=1 skips the build and runs what is built (to measure two builds in the same conditions, one
-# kept aside: BENCH_SERVICE_APP=<a copy of target/quarkus-app>).
+# kept aside: BENCH_SERVICE_APP=<a copy of target/quarkus-app>; BENCH_CLIENT_CLASSES=<a copy of target/test-classes>
+# keeps the benchmark clients apart from a build or test run that recompiles them meanwhile).
 # Progress goes to stderr; the benchmark's last line on stdout is its one line of JSON (see BENCHMARKS.md).
 set -euo pipefail
 source "$(dirname "$0")/../../../infra/lib.sh"
@@ -88,6 +89,6 @@ curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null || die "identity-ser
 
 nats_pid=$(ss -ltnpH "( sport = :$nats_port )" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
 say "running the $topic benchmark (load average now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-"$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx1g -cp "services/identity-service/target/test-classes:$(cat "$work/classpath")" \
+"$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx1g -cp "${BENCH_CLIENT_CLASSES:-services/identity-service/target/test-classes}:$(cat "$work/classpath")" \
   -Dbench.url="http://127.0.0.1:$port" -Dbench.tokenFile="$SEPTUM_RUN/auth/cli.token" -Dbench.nats="nats://127.0.0.1:$nats_port" -Dbench.database="$database" -Dbench.service.pid="$service" -Dbench.nats.pid="$nats_pid" \
   "${bench_properties[@]}" "$@" "$main"

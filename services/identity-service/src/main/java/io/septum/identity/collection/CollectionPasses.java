@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs collection passes every {@code septum.identity.gc.interval}, on a thread of its own: endpoints whose lease ran
- * out are removed, then identities no endpoint refers to are marked, then those unused for the grace period are
+ * out are removed, then candidate identities (those that lost an endpoint, or were created or unmarked, since the
+ * last pass) that no endpoint refers to are marked, then those unused for the grace period are
  * collected. Each step works in transactions of at most {@code batch} rows and goes on while a transaction was full,
  * so a pass keeps up with any churn the database can take. Every replica runs passes; the database functions let
  * them work side by side (each takes rows the other has not locked).
@@ -73,7 +74,12 @@ public class CollectionPasses {
     /** Runs one pass now, on the calling thread (blocking); passes never overlap within a replica. */
     public synchronized PassReport pass() {
         int expired = System.nanoTime() - leasesTrustedFromNanos >= 0 ? repeat(endpoints::expire) : 0;
-        int marked = repeat(identities::mark);
+        int marked = 0;
+        IdentityCollector.Marking marking;
+        do {
+            marking = identities.mark(config.batch()).await().atMost(STEP_TIMEOUT);
+            marked += marking.marked();
+        } while (marking.taken() == config.batch());
         int collected = repeat(identities::collect);
         return new PassReport(expired, marked, collected);
     }

@@ -11,7 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Garbage collection of identities, in two steps that the database functions make safe against allocations on any
- * replica: {@link #mark} notes when an identity was first seen without endpoints, {@link #collect} deletes those marked
+ * replica: {@link #mark} notes when an identity was first seen without endpoints (looking only at candidates, those
+ * that lost an endpoint or were created or unmarked since the last pass, so its cost follows the churn), {@link #collect} deletes those marked
  * for longer than the grace period (and the memory ttl of {@link KnownIdentities}, so that no replica can still be
  * answering with them) and removes them from the identities bucket. An identity an endpoint refers to is never
  * collected: allocations lock what they are about to refer to, and the delete re-checks.
@@ -31,13 +32,21 @@ public class IdentityCollector {
         this.collectAfterSeconds = config.gc().grace().plus(config.allocation().cacheTtl()).toMillis() / 1000.0;
     }
 
+    /** What one marking transaction did: candidate entries it took (a whole batch: more may wait), identities marked. */
+    public record Marking(int taken, int marked) {
+    }
+
     /**
-     * Marks up to {@code limit} identities no endpoint refers to; answers how many it marked. One statement, so one
-     * transaction; each statement inside the function sees a fresh snapshot, which its locking protocol relies on.
+     * Takes up to {@code limit} candidate entries (identities that may have become unused: the V4 migration's triggers
+     * note them with the change) and marks those no endpoint refers to. One statement, so one transaction; each
+     * statement inside the function sees a fresh snapshot, which its locking protocol relies on.
      */
-    public Uni<Integer> mark(int limit) {
-        return pool.preparedQuery("SELECT mark_unused_identities($1) AS marked").execute(Tuple.of(limit))
-                .map(rows -> rows.iterator().next().getInteger("marked"));
+    public Uni<Marking> mark(int limit) {
+        return pool.preparedQuery("SELECT taken, marked FROM mark_unused_candidates($1)").execute(Tuple.of(limit))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Marking(row.getInteger("taken"), row.getInteger("marked"));
+                });
     }
 
     /** Deletes up to {@code limit} identities unused for longer than the grace period, and their bucket keys; how many. */

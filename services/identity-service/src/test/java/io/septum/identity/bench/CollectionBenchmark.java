@@ -29,7 +29,19 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CollectionBenchmark {
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        // a failure must end the JVM: the watcher's NATS threads would keep it (and the bench lock) alive otherwise
+        try {
+            run();
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+        System.out.flush();
+        System.exit(0);
+    }
+
+    private static void run() throws Exception {
         int rate = Bench.intSetting("rate", 1000);
         int seconds = Bench.intSetting("seconds", 30);
         int warmup = Bench.intSetting("warmup", 20);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,6 +42,9 @@ class CollectionTest extends ServiceTest {
 
     @Inject
     CollectionPasses passes;
+
+    @Inject
+    IdentityCollector collector;
 
     @BeforeEach
     void setUp() {
@@ -124,6 +128,127 @@ class CollectionTest extends ServiceTest {
         // what this replica remembered is forgotten with the identity
         int next = allocate("k8s:app=kept").statusCode(201).extract().path("id");
         assertThat(next).isGreaterThan(id);
+    }
+
+    @Test
+    void aCandidateReferencedAgainBeforeTheGraceEndsIsNeverCollected() throws Exception {
+        int web = putEndpoint("shop", "web-1", "node-a", "10.244.0.2", Map.of("app", "web")).statusCode(200)
+                .extract().path("identity.id");
+        deleteEndpoint("shop", "web-1").statusCode(204);
+        assertThat(candidates(web)).as("noted by the delete, in its transaction").isPositive();
+
+        // referred to again before any pass looked: the pass drops the candidate without marking it
+        putEndpoint("shop", "web-2", "node-a", "10.244.0.3", Map.of("app", "web")).statusCode(200).body("identity.id", equalTo(web));
+        assertThat(passes.pass().identitiesMarked()).isZero();
+        assertThat(candidates(web)).isZero();
+
+        // marked, then referred to again within the grace period: unmarked, and kept past the grace period
+        deleteEndpoint("shop", "web-2").statusCode(204);
+        assertThat(passes.pass().identitiesMarked()).isOne();
+        putEndpoint("shop", "web-3", "node-a", "10.244.0.4", Map.of("app", "web")).statusCode(200).body("identity.id", equalTo(web));
+        given().get("/v1/identities/{id}", web).then().statusCode(200).body("unusedSince", nullValue());
+        Thread.sleep(1_700); // past grace + memory
+        assertThat(passes.pass()).isEqualTo(new CollectionPasses.PassReport(0, 0, 0));
+        given().get("/v1/identities/{id}", web).then().statusCode(200).body("endpoints", equalTo(1));
+        assertThat(state.count("select count(*) from identity_candidate")).as("every candidate handled").isZero();
+    }
+
+    @Test
+    void theIdentityAnEndpointMovedAwayFromIsCollected() {
+        int web = putEndpoint("shop", "web-1", "node-a", "10.244.0.2", Map.of("app", "web")).statusCode(200)
+                .extract().path("identity.id");
+        assertThat(passes.pass().identitiesMarked()).as("the new identity is referred to").isZero();
+
+        int api = putEndpoint("shop", "web-1", "node-a", "10.244.0.2", Map.of("app", "api")).statusCode(200)
+                .extract().path("identity.id");
+        assertThat(api).isNotEqualTo(web);
+        assertThat(passes.pass().identitiesMarked()).isOne();
+        given().get("/v1/identities/{id}", web).then().body("unusedSince", notNullValue());
+        given().get("/v1/identities/{id}", api).then().body("unusedSince", nullValue());
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> passes.pass().identitiesCollected() == 1);
+        given().get("/v1/identities/{id}", web).then().statusCode(404);
+        given().get("/v1/identities/{id}", api).then().statusCode(200);
+    }
+
+    @Test
+    void anEndpointWhoseLeaseRanOutLeavesItsIdentityToCollection() throws Exception {
+        int web = putEndpoint("shop", "web-1", "node-b", "10.244.1.2", Map.of("app", "web")).statusCode(200)
+                .extract().path("identity.id");
+        state.execute("update endpoint set registered_at = now() - interval '1 minute'; "
+                + "update node_lease set renewed_at = now() - interval '1 minute'");
+
+        CollectionPasses.PassReport report = passes.pass();
+        assertThat(report.endpointsExpired()).isOne();
+        assertThat(report.identitiesMarked()).as("marked in the pass that expired its endpoint").isOne();
+        given().get("/v1/identities/{id}", web).then().body("unusedSince", notNullValue());
+    }
+
+    /**
+     * Two replicas' passes at once, as the database sees them: two threads each marking then collecting in small
+     * transactions on their own connections. Every unused identity is marked once and collected once.
+     */
+    @Test
+    void twoReplicasCollectingAtOnceTakeEveryIdentityOnce() throws Exception {
+        int count = 120;
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(allocate("k8s:app=twin-" + i).statusCode(201).extract().path("id"));
+        }
+        KvProbe.Watch identities = kv.watch(Buckets.IDENTITIES);
+
+        int[] marked = twice(() -> {
+            int total = 0;
+            IdentityCollector.Marking marking;
+            do {
+                marking = collector.mark(4).await().indefinitely();
+                total += marking.marked();
+            } while (marking.taken() > 0);
+            return total;
+        });
+        assertThat(marked[0] + marked[1]).isEqualTo(count);
+        assertThat(state.count("select count(*) from identity where id >= 256 and unused_since is null")).isZero();
+
+        state.execute("update identity set unused_since = now() - interval '1 minute' where unused_since is not null");
+        int[] collected = twice(() -> {
+            int total = 0;
+            int done;
+            do {
+                done = collector.collect(4).await().indefinitely();
+                total += done;
+            } while (done > 0);
+            return total;
+        });
+        assertThat(collected[0] + collected[1]).isEqualTo(count);
+        assertThat(state.count("select count(*) from identity where id >= 256")).isZero();
+        List<String> gone = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            KvProbe.Change change = identities.next();
+            assertThat(change.put()).isFalse();
+            gone.add(change.key());
+        }
+        assertThat(gone).containsExactlyInAnyOrderElementsOf(ids.stream().map(String::valueOf).toList());
+        assertThat(passes.pass()).isEqualTo(new CollectionPasses.PassReport(0, 0, 0));
+    }
+
+    /** Runs the step on two threads started together; what each answered. */
+    private static int[] twice(java.util.concurrent.Callable<Integer> step) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            List<Future<Integer>> both = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                both.add(pool.submit(() -> {
+                    go.await();
+                    return step.call();
+                }));
+            }
+            go.countDown();
+            return new int[]{both.get(0).get(), both.get(1).get()};
+        }
+    }
+
+    private long candidates(int identity) {
+        return state.count("select count(*) from identity_candidate where identity_id = " + identity);
     }
 
     /**

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess implements AutoCloseable {
 
-    static final String DATABASE = "septum_identity_test";
+    /** The replicas' database: identity-it.database (a worktree's own, so its migrations reach no one else's). */
+    static final String DATABASE = System.getProperty("identity-it.database", "septum_identity_test");
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

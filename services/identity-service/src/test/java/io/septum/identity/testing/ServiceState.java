@@ -45,7 +45,8 @@ public class ServiceState {
      * buckets match: every test starts from here.
      */
     public void reset() {
-        execute("delete from endpoint; delete from namespace; delete from identity where id >= 256; delete from node_lease");
+        execute("delete from endpoint; delete from namespace; delete from identity where id >= 256; delete from node_lease; "
+                + "delete from identity_candidate");
         knownIdentities.forgetAll();
         knownNamespaces.forgetAll();
         rebuild();
