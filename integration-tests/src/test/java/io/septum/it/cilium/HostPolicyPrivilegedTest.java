@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * role=ingress (node 0 of {@code infra/lab/cilium-hosts.yaml}; node 1 is role=worker) and judges traffic to and from
  * the node itself — from the world and other nodes on its uplink, from its own pods on their veths — with default
  * deny per direction once selected; traffic the node only forwards (to and from its pods) is the pods' business.
- * One scenario, in order: open without policy, ingress rules, an egress rule (replies of allowed connections still
- * pass), delete (open again). Needs root.
+ * One scenario, in order: open without policy, ingress rules (also after node 0's enforcer restarts), an egress rule
+ * (replies of allowed connections still pass), delete (open again). Needs root.
  */
 @Tag("privileged")
 @ExtendWith(SharedControlPlane.class)
@@ -111,6 +111,15 @@ class HostPolicyPrivilegedTest {
         assertThat(dropped.path("node").asText()).isEqualTo("node-0");
         JsonNode fromPod = awaitFlow("from-pod=x/a&to-ip=" + NODE_0 + "&to-port=8080&protocol=TCP&verdict=FORWARDED", "INGRESS");
         assertThat(fromPod.path("rule").asText()).isEqualTo("CiliumClusterwideNetworkPolicy host-fw ingress[1]");
+
+        // A restarted enforcer takes its host endpoint over from the pins (adopt, as its pods): the same verdicts.
+        SeptumCommand.ok("lab", "enforcer", "restart", "node-0");
+        SeptumCommand.ok("policy", "wait", "--timeout", "60s");
+        expect(cases(
+                probe("world-client", "node/0", 22), true,
+                probe("world-client", "node/0", 9090), false,
+                probe("x/a", "node/0", 8080), true,
+                probe("world-client", "x/a", 80), true));
 
         lab.applyYaml(EGRESS_POLICY);
         expect(cases(
