@@ -28,7 +28,6 @@ import static io.septum.enforcer.datapath.Verdict.DROPPED;
 import static io.septum.enforcer.datapath.Verdict.FORWARDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.septum.enforcer.datapath.libbpf.MonotonicClock;
 import io.septum.enforcer.datapath.netns.NetworkNamespace;
@@ -80,29 +79,22 @@ class DatapathPrivilegedTest {
     private static final AtomicInteger PORTS = new AtomicInteger(31000);
 
     private static final EventCollector events = new EventCollector();
-    private static TestPins pins;
-    private static PodNetwork network;
+    private static AttachedPod pod;
     private static Datapath datapath;
     private static int ifindex;
 
     @BeforeAll
     static void setUp() {
-        assumeTrue(TestPins.isRoot(), "needs root: creates network namespaces and loads BPF programs");
-        pins = TestPins.claim("septest-dp");
-        try {
-            network = PodNetwork.create();
-            datapath = Datapath.open(DatapathConfig.defaults(pins.directory()).withRingBufferBytes(256 * 1024));
-            ifindex = datapath.attach(NODE_NETNS, HOST_IF);
-            datapath.openEvents(events);
-        } catch (RuntimeException | Error e) {
-            tearDown();
-            throw e;
-        }
+        pod = AttachedPod.open("septest-dp", events);
+        datapath = pod.datapath();
+        ifindex = pod.ifindex();
     }
 
     @AfterAll
     static void tearDown() {
-        TestPins.release(pins, datapath, network);
+        if (pod != null) {
+            pod.close();
+        }
     }
 
     private final Traffic traffic = new Traffic();
@@ -671,6 +663,6 @@ class DatapathPrivilegedTest {
                 datapath.endpoints().put(100_000 + i, info); // the map holds 4096
             }
         }).isInstanceOf(BpfException.class)
-                .hasMessage("update map endpoints (pin " + pins.directory().resolve("endpoints") + "): E2BIG (Argument list too long)");
+                .hasMessage("update map endpoints (pin " + pod.pinDirectory().resolve("endpoints") + "): E2BIG (Argument list too long)");
     }
 }

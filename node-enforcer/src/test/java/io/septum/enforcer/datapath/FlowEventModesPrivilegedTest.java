@@ -4,7 +4,6 @@ import static io.septum.enforcer.datapath.Direction.EGRESS;
 import static io.septum.enforcer.datapath.Direction.INGRESS;
 import static io.septum.enforcer.datapath.DropReason.NONE;
 import static io.septum.enforcer.datapath.DropReason.POLICY_DENIED;
-import static io.septum.enforcer.datapath.PodNetwork.HOST_IF;
 import static io.septum.enforcer.datapath.PodNetwork.NODE_IP;
 import static io.septum.enforcer.datapath.PodNetwork.NODE_NETNS;
 import static io.septum.enforcer.datapath.PodNetwork.POD_IP;
@@ -13,7 +12,6 @@ import static io.septum.enforcer.datapath.Traffic.PASS_TIMEOUT_MS;
 import static io.septum.enforcer.datapath.Verdict.DROPPED;
 import static io.septum.enforcer.datapath.Verdict.FORWARDED;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.septum.enforcer.datapath.libbpf.MonotonicClock;
 import io.septum.enforcer.datapath.netns.NetworkNamespace;
@@ -53,8 +51,7 @@ class FlowEventModesPrivilegedTest {
     private static final AtomicInteger PORTS = new AtomicInteger(32000);
 
     private static final EventCollector events = new EventCollector();
-    private static TestPins pins;
-    private static PodNetwork network;
+    private static AttachedPod pod;
     private static Datapath datapath;
     private static int ifindex;
 
@@ -64,24 +61,18 @@ class FlowEventModesPrivilegedTest {
 
     @BeforeAll
     static void setUp() {
-        assumeTrue(TestPins.isRoot(), "needs root: creates network namespaces and loads BPF programs");
-        pins = TestPins.claim("septest-dp-modes");
-        try {
-            network = PodNetwork.create();
-            datapath = Datapath.open(DatapathConfig.defaults(pins.directory()).withRingBufferBytes(256 * 1024));
-            ifindex = datapath.attach(NODE_NETNS, HOST_IF);
-            datapath.endpoints().put(ifindex, new EndpointInfo(EP_ID, POD_IDENTITY, POD_IP, 1, 0));
-            datapath.ipcache().put(Ipv4Prefix.host(NODE_IP), new IpcacheValue(NODE_IDENTITY, null, 0));
-            datapath.openEvents(events);
-        } catch (RuntimeException | Error e) {
-            tearDown();
-            throw e;
-        }
+        pod = AttachedPod.open("septest-dp-modes", events);
+        datapath = pod.datapath();
+        ifindex = pod.ifindex();
+        datapath.endpoints().put(ifindex, new EndpointInfo(EP_ID, POD_IDENTITY, POD_IP, 1, 0));
+        datapath.ipcache().put(Ipv4Prefix.host(NODE_IP), new IpcacheValue(NODE_IDENTITY, null, 0));
     }
 
     @AfterAll
     static void tearDown() {
-        TestPins.release(pins, datapath, network);
+        if (pod != null) {
+            pod.close();
+        }
     }
 
     /** A fresh port per test, allowed from the pod to the node's UDP echo server; the mode back to the default. */
