@@ -21,7 +21,8 @@ int from_container(struct __sk_buff *skb)
 
 	if (verdict != TC_ACT_OK || ctx.pkt.is_arp)
 		return verdict;
-	verdict = host_judge_pod_packet(&ctx, DIR_INGRESS, ctx.pkt.daddr);
+	/* The pod's verdict resolved the destination's ipcache identity (or took it from the connection). */
+	verdict = host_judge_pod_packet(&ctx, DIR_INGRESS, ctx.pkt.daddr, ctx.peer_identity);
 	if (verdict != HOST_NOT_INVOLVED)
 		return verdict; /* the host's own address: the node's stack takes it in */
 	return local_deliver(&ctx);
@@ -41,7 +42,7 @@ int to_container(struct __sk_buff *skb)
 
 	if (verdict != LXC_JUDGE)
 		return verdict;
-	verdict = host_judge_pod_packet(&ctx, DIR_EGRESS, ctx.pkt.saddr);
+	verdict = host_judge_pod_packet(&ctx, DIR_EGRESS, ctx.pkt.saddr, 0);
 	if (verdict != HOST_NOT_INVOLVED && verdict != TC_ACT_OK)
 		return verdict;
 	return lxc_judge(&ctx);
