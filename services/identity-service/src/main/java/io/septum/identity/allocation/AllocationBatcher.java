@@ -2,9 +2,8 @@ package io.septum.identity.allocation;
 
 import io.septum.identity.distribution.BatchQueue;
 import io.septum.identity.distribution.BucketTransactions;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,8 +22,16 @@ import java.util.Set;
 @ApplicationScoped
 public class AllocationBatcher {
 
-    private record Pending(IdentityLabels labels, UniEmitter<? super Allocation> emitter) {
+    /** Told the outcome of one request: its allocation, or the failure of its transaction. */
+    @FunctionalInterface
+    public interface Answer {
+        void answer(Allocation allocation, Throwable failure);
     }
+
+    private record Pending(IdentityLabels labels, Answer answer) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(AllocationBatcher.class);
 
     private final IdentityAllocator allocator;
     private final BucketTransactions transactions;
@@ -38,9 +45,12 @@ public class AllocationBatcher {
         this.queue = new BatchQueue<>(config.allocation().maxBatch(), config.allocation().maxInFlight(), this::run);
     }
 
-    /** The identity of identity-relevant labels that name no reserved identity, allocated when new. */
-    public Uni<Allocation> allocate(IdentityLabels relevant) {
-        return Uni.createFrom().emitter(emitter -> queue.add(new Pending(relevant, emitter)));
+    /**
+     * The identity of identity-relevant labels that name no reserved identity, allocated when new, handed to
+     * {@code answer} on the thread that ends the transaction: no reactive pipeline (and its context capture) per request.
+     */
+    public void allocate(IdentityLabels relevant, Answer answer) {
+        queue.add(new Pending(relevant, answer));
     }
 
     private void run(List<Pending> batch) {
@@ -57,11 +67,20 @@ public class AllocationBatcher {
                         known.confirmed(canonical, allocation.identity(), started);
                         // of several requests for one new set, the first is told it created it
                         boolean created = allocation.created() && createdAnswered.add(canonical);
-                        p.emitter.complete(new Allocation(allocation.identity(), created));
+                        answer(p, new Allocation(allocation.identity(), created), null);
                     }
                 }, failure -> {
                     queue.ended();
-                    batch.forEach(p -> p.emitter.fail(failure));
+                    batch.forEach(p -> answer(p, null, failure));
                 });
+    }
+
+    /** One request's answer; whatever its callback throws must not keep the others of the batch from theirs. */
+    private static void answer(Pending p, Allocation allocation, Throwable failure) {
+        try {
+            p.answer.answer(allocation, failure);
+        } catch (RuntimeException e) {
+            LOG.error("answer the allocation of " + p.labels.canonical() + ": " + e, e);
+        }
     }
 }

@@ -35,18 +35,16 @@ import java.util.Optional;
 @Tag(name = "identities")
 public class IdentityResource {
 
-    private static final String ALLOCATE = "allocate identity";
+    static final String ALLOCATE = "allocate identity";
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
 
     private final IdentityAllocator allocator;
-    private final AllocationBatcher batcher;
-    private final KnownIdentities known;
+    private final AllocationRequests requests;
 
-    public IdentityResource(IdentityAllocator allocator, AllocationBatcher batcher, KnownIdentities known) {
+    public IdentityResource(IdentityAllocator allocator, AllocationRequests requests) {
         this.allocator = allocator;
-        this.batcher = batcher;
-        this.known = known;
+        this.requests = requests;
     }
 
     @POST
@@ -58,22 +56,10 @@ public class IdentityResource {
     @APIResponse(responseCode = "503", ref = IdentityApi.UNAVAILABLE)
     @Access({}) // identities are cluster-wide; enforcers get theirs by registering endpoints
     public Uni<RestResponse<Identity>> allocateIdentity(AllocateIdentityRequest request) {
-        // The hot path: checked and, for a reserved or remembered set, answered without a reactive pipeline.
+        // Most requests never get here: AllocationRoute answers them; this method declares the operation (contract,
+        // access rule) and answers what the route hands on (no or another content type, no length, refusals).
         try {
-            FieldProblems problems = new FieldProblems();
-            Labels labels = LabelTexts.read("labels", request == null ? null : request.labels(), problems);
-            problems.throwIfAny();
-            Labels relevant = allocator.relevant(labels);
-            Optional<ReservedIdentity> reserved = IdentityAllocator.reserved(relevant);
-            if (reserved.isPresent()) {
-                return Uni.createFrom().item(RestResponse.ok(Identity.of(reserved.get())));
-            }
-            IdentityLabels set = IdentityLabels.of(relevant);
-            Identity remembered = known.get(set.canonical());
-            if (remembered != null) {
-                return Uni.createFrom().item(RestResponse.ok(remembered));
-            }
-            return batcher.allocate(set)
+            return requests.allocate(request == null ? null : request.labels())
                     .map(a -> RestResponse.status(a.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, a.identity()))
                     .onFailure().transform(ApiException.in(ALLOCATE));
         } catch (RuntimeException e) {

@@ -36,45 +36,50 @@ final class LabelTexts {
             problems.add(path, "must list at least one label");
             return Labels.EMPTY;
         }
-        List<Label> labels = new ArrayList<>();
-        List<String> paths = new ArrayList<>();
+        List<Label> labels = new ArrayList<>(texts.size());
+        int[] indexes = new int[texts.size()]; // of the kept labels in texts, for their paths (made only for a problem)
         Map<String, String> seen = new HashMap<>();
         for (int i = 0; i < texts.size(); i++) {
-            String at = path + "[" + i + "]";
-            Label label = readOne(at, texts.get(i), problems);
+            Label label = readOne(path, i, texts.get(i), problems);
             if (label == null) {
                 continue;
             }
             String before = seen.putIfAbsent(label.qualifiedKey(), label.value());
             if (before != null && !before.equals(label.value())) {
-                problems.add(at, "label " + label.qualifiedKey() + " is given twice, with values '" + before + "' and '" + label.value() + "'");
+                problems.add(at(path, i), "label " + label.qualifiedKey() + " is given twice, with values '" + before + "' and '" + label.value() + "'");
                 continue;
             }
             if (before == null) {
+                indexes[labels.size()] = i;
                 labels.add(label);
-                paths.add(at);
             }
         }
-        checkReserved(labels, paths, problems);
+        checkReserved(labels, path, indexes, problems);
         return problems.isEmpty() ? Labels.of(labels) : Labels.EMPTY;
     }
 
-    private static Label readOne(String at, String text, FieldProblems problems) {
+    private static String at(String path, int index) {
+        return path + "[" + index + "]";
+    }
+
+    private static Label readOne(String path, int index, String text, FieldProblems problems) {
         if (text == null || text.isEmpty()) {
-            problems.add(at, "must not be empty");
+            problems.add(at(path, index), "must not be empty");
             return null;
         }
         Label label;
         try {
             label = Label.parse(text);
         } catch (IllegalArgumentException e) {
-            problems.add(at, "'" + text + "' is not a label (source:key=value): " + e.getMessage());
+            problems.add(at(path, index), "'" + text + "' is not a label (source:key=value): " + e.getMessage());
             return null;
         }
         int before = problems.size();
-        keyProblems(label).forEach(problem -> problems.add(at, problem));
+        for (String problem : keyProblems(label)) {
+            problems.add(at(path, index), problem);
+        }
         if (!plainValue(label.value())) { // the rare value that needs a closer look gets FieldCursor's verdict and words
-            FieldCursor.labelValueProblem(label.value()).ifPresent(problem -> problems.add(at, problem));
+            FieldCursor.labelValueProblem(label.value()).ifPresent(problem -> problems.add(at(path, index), problem));
         }
         return problems.size() == before ? label : null;
     }
@@ -122,16 +127,16 @@ final class LabelTexts {
         return found;
     }
 
-    private static void checkReserved(List<Label> labels, List<String> paths, FieldProblems problems) {
+    private static void checkReserved(List<Label> labels, String path, int[] indexes, FieldProblems problems) {
         for (int i = 0; i < labels.size(); i++) {
             Label label = labels.get(i);
             if (!Label.SOURCE_RESERVED.equals(label.source())) {
                 continue;
             }
             if (ReservedIdentity.byEntityName(label.key()).isEmpty() || !label.value().isEmpty()) {
-                problems.add(paths.get(i), "'" + label + "' is not a reserved identity (reserved:<name>, name one of " + RESERVED_NAMES + ")");
+                problems.add(at(path, indexes[i]), "'" + label + "' is not a reserved identity (reserved:<name>, name one of " + RESERVED_NAMES + ")");
             } else if (labels.size() > 1) {
-                problems.add(paths.get(i), "'" + label + "' identifies a reserved identity alone and cannot be combined with other labels");
+                problems.add(at(path, indexes[i]), "'" + label + "' identifies a reserved identity alone and cannot be combined with other labels");
             }
         }
     }

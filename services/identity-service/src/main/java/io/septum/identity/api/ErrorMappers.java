@@ -25,17 +25,27 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
+        return respond(body(e));
+    }
+
+    /** The body of an API failure, logged when it is the service's fault (also for routes outside JAX-RS). */
+    public static ErrorResponse body(ApiException e) {
         if (e.status() == 503) {
             LOG.warn(e.getMessage()); // NATS away or a bucket gone: expected now and then, the rebuild mends it
         } else if (e.status() >= 500) {
             LOG.error(e.getMessage(), e.getCause() != null ? e.getCause() : e);
         }
-        return respond(new ErrorResponse(e.status(), e.getMessage(), e.errors()));
+        return new ErrorResponse(e.status(), e.getMessage(), e.errors());
     }
 
     /** A body that is not JSON, or JSON of the wrong shape: names the field that Jackson stopped at. */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response unreadableBody(JsonProcessingException e, HttpServerRequest request) {
+        return respond(unreadable(e, operation(request)));
+    }
+
+    /** The 400 body for a request body {@code operation} ("POST /v1/identities") could not read as JSON of its shape. */
+    public static ErrorResponse unreadable(JsonProcessingException e, String operation) {
         String path = e instanceof JsonMappingException m ? path(m) : "";
         String problem = switch (e) {
             case UnrecognizedPropertyException u -> "unknown field (known: " + u.getKnownPropertyIds().stream()
@@ -45,7 +55,7 @@ public class ErrorMappers {
             default -> "the body is not valid JSON: " + e.getOriginalMessage();
         };
         FieldError error = new FieldError(0, path, problem);
-        return respond(new ErrorResponse(400, operation(request) + ": " + error, List.of(error)));
+        return new ErrorResponse(400, operation + ": " + error, List.of(error));
     }
 
     /** Unknown paths, wrong methods, unsupported media types: JAX-RS's own refusals, in our body. */

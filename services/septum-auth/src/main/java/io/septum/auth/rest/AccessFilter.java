@@ -1,13 +1,10 @@
 package io.septum.auth.rest;
 
 import io.quarkus.security.identity.CurrentIdentityAssociation;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.septum.auth.Role;
-import io.septum.auth.token.TokenClaims;
 import io.septum.model.api.ErrorResponse;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
-import jakarta.json.JsonString;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -15,8 +12,6 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
@@ -28,7 +23,6 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
 /**
  * Authenticates and authorizes every REST operation of the service it is part of, before the operation runs:
@@ -40,7 +34,7 @@ public class AccessFilter {
 
     private static final String CALLER = AccessFilter.class.getName() + ".caller";
     private static final String OPERATION = AccessFilter.class.getName() + ".operation";
-    private static final Set<String> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+    static final Set<String> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
     @Inject
     CurrentIdentityAssociation identities;
@@ -48,11 +42,8 @@ public class AccessFilter {
     @Inject
     CurrentCaller current;
 
-    @ConfigProperty(name = "septum.auth.namespaces-claim", defaultValue = TokenClaims.NAMESPACES_CLAIM)
-    String namespacesClaim;
-
-    @ConfigProperty(name = "septum.auth.node-claim", defaultValue = TokenClaims.NODE_CLAIM)
-    String nodeClaim;
+    @Inject
+    Callers callers;
 
     @ServerRequestFilter
     public Uni<Response> authorize(ContainerRequestContext request, ResourceInfo resource) {
@@ -71,7 +62,7 @@ public class AccessFilter {
                 Audit.unauthenticated(operation, object, "no bearer token");
                 return unauthorized(operation + ": authentication required: send a bearer token (Authorization: Bearer <jwt>)");
             }
-            Caller caller = caller(identity);
+            Caller caller = callers.of(identity);
             current.set(caller, operation, object);
             request.setProperty(CALLER, caller);
             Optional<AccessDenied> denial = decide(method.getAnnotation(Access.class), caller,
@@ -167,42 +158,20 @@ public class AccessFilter {
 
     /** The value of "path:x" or "query:x"; empty when absent, and for "_" (a cluster-wide object's namespace in paths). */
     private static String parameter(ContainerRequestContext request, String source) {
+        return parameter(source, name -> request.getUriInfo().getPathParameters().getFirst(name),
+                name -> request.getUriInfo().getQueryParameters().getFirst(name));
+    }
+
+    /** As above, with the request's path and query parameters by name (JAX-RS's or a Vert.x route's). */
+    static String parameter(String source, UnaryOperator<String> path, UnaryOperator<String> query) {
         int colon = source.indexOf(':');
         String name = source.substring(colon + 1);
         String value = switch (source.substring(0, Math.max(colon, 0))) {
-            case "path" -> request.getUriInfo().getPathParameters().getFirst(name);
-            case "query" -> request.getUriInfo().getQueryParameters().getFirst(name);
+            case "path" -> path.apply(name);
+            case "query" -> query.apply(name);
             default -> throw new IllegalStateException("@Access source '" + source + "' is not path:<name>, query:<name> or body");
         };
         return value == null || value.equals("_") ? "" : value;
-    }
-
-    private Caller caller(SecurityIdentity identity) {
-        Set<Role> roles = identity.getRoles().stream().map(Role::fromClaim).flatMap(Optional::stream)
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(Role.class)));
-        Set<String> namespaces = Set.of();
-        Optional<String> node = Optional.empty();
-        if (identity.getPrincipal() instanceof JsonWebToken jwt) {
-            // smallrye-jwt looks a claim name up among the standard ones first, and throws (and catches) for any
-            // other name: asked only for the claims the token has, so that an admin token costs no exception
-            Set<String> claims = jwt.getClaimNames();
-            namespaces = claims.contains(namespacesClaim) ? strings(jwt.getClaim(namespacesClaim)) : Set.of();
-            node = claims.contains(nodeClaim) ? strings(jwt.getClaim(nodeClaim)).stream().findFirst() : Optional.empty();
-        }
-        return new Caller(identity.getPrincipal().getName(), roles, namespaces, node);
-    }
-
-    /** A claim as strings, whichever JSON or Java shape the JWT library hands it over in. */
-    private static Set<String> strings(Object claim) {
-        if (claim == null) {
-            return Set.of();
-        }
-        Iterable<?> items = claim instanceof Iterable<?> many ? many : java.util.List.of(claim);
-        Set<String> out = new LinkedHashSet<>();
-        for (Object item : items) {
-            out.add(item instanceof JsonString s ? s.getString() : String.valueOf(item));
-        }
-        return out;
     }
 
     private static Response unauthorized(String message) {

@@ -14,8 +14,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -36,14 +34,9 @@ import javax.crypto.SecretKey;
 public class VerifiedTokens implements JWTParser {
 
     private final DefaultJWTParser parser;
-    private final int maxEntries;
-    private final long maxAgeMillis;
     private final LongSupplier clock;
-    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private final TokenMemory<JsonWebToken> verified;
     private final AtomicLong verifications = new AtomicLong();
-
-    private record Verified(JsonWebToken token, long untilMillis) {
-    }
 
     @Inject // two constructors: CDI must be told which
     public VerifiedTokens(DefaultJWTParser parser,
@@ -54,44 +47,23 @@ public class VerifiedTokens implements JWTParser {
 
     VerifiedTokens(DefaultJWTParser parser, int maxEntries, Duration maxAge, LongSupplier clock) {
         this.parser = parser;
-        this.maxEntries = maxEntries;
-        this.maxAgeMillis = maxAge.toMillis();
+        this.verified = new TokenMemory<>(maxEntries, maxAge.toMillis());
         this.clock = clock;
     }
 
     @Override
     public JsonWebToken parse(String token) throws ParseException {
         long now = clock.getAsLong();
-        Verified known = verified.get(token);
+        JsonWebToken known = verified.get(token, now);
         if (known != null) {
-            if (now < known.untilMillis) {
-                return known.token;
-            }
-            verified.remove(token, known);
+            return known;
         }
         JsonWebToken checked = parser.parse(token);
         verifications.incrementAndGet();
-        remember(token, checked, now);
+        // until its expiry (exp, whole seconds: the first millisecond of that second is already too late); a token
+        // without expiry is not remembered
+        verified.remember(token, checked, checked.getExpirationTime() * 1000L, now);
         return checked;
-    }
-
-    /**
-     * Remembers a verified token until its expiry ({@code exp}, whole seconds: the first millisecond of that second is
-     * already too late), at most max-age. A token without expiry is not remembered. When full, expired entries go;
-     * when still full, all of them (the next requests verify again).
-     */
-    private void remember(String token, JsonWebToken checked, long now) {
-        long expires = checked.getExpirationTime() * 1000L;
-        if (expires <= now || maxEntries <= 0) {
-            return;
-        }
-        if (verified.size() >= maxEntries) {
-            verified.values().removeIf(v -> v.untilMillis <= now);
-            if (verified.size() >= maxEntries) {
-                verified.clear();
-            }
-        }
-        verified.put(token, new Verified(checked, Math.min(expires, now + maxAgeMillis)));
     }
 
     /** How many tokens were verified (not answered from memory) since start. */
