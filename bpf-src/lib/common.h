@@ -33,6 +33,7 @@ enum verdict {
 
 /* Reserved identities (same numbers as Cilium). */
 #define IDENTITY_ANY 0   /* in policy keys: any peer */
+#define IDENTITY_HOST 1  /* the node itself (host.h: the host endpoint) */
 #define IDENTITY_WORLD 2 /* a peer with no ipcache entry */
 
 #define NSEC_PER_SEC 1000000000ULL

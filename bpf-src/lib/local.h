@@ -71,7 +71,8 @@ static __always_inline int local_deliver(struct flow_ctx *ctx)
 		return TC_ACT_OK;
 	dst_key.ifindex = fib.ifindex;
 	dst_entry = bpf_map_lookup_elem(&endpoints, &dst_key);
-	if (!dst_entry)
+	/* The host endpoint's entry is the uplink's: a packet leaving through it goes to another node or the world. */
+	if (!dst_entry || dst_entry->identity == IDENTITY_HOST)
 		return TC_ACT_OK; /* another node, or the host: routed as before */
 
 	/*

@@ -97,12 +97,17 @@ static __always_inline int lxc_judge(struct flow_ctx *ctx)
 	return flow_finish(ctx, &d, 1);
 }
 
+/* lxc_prepare's answer when the packet still has to be judged (lxc_judge). */
+#define LXC_JUDGE -1
+
 /*
- * The packet as the endpoint behind its interface sees it, in ctx->dir. *ep
- * receives a copy of the endpoint entry (user space may replace the entry
- * while the packet is judged) and ctx->ep points to it once it is known.
+ * The packet as the endpoint behind its interface sees it, in ctx->dir, up to
+ * its judgement: endpoint, parse, source check. Returns the tc action for a
+ * packet settled here (unknown endpoint, parse drop, ARP, spoofed source), or
+ * LXC_JUDGE. *ep receives a copy of the endpoint entry (user space may replace
+ * the entry while the packet is judged) and ctx->ep points to it once it is known.
  */
-static __always_inline int lxc_handle(struct flow_ctx *ctx, struct endpoint_info *ep)
+static __always_inline int lxc_prepare(struct flow_ctx *ctx, struct endpoint_info *ep)
 {
 	struct endpoint_key ep_key = { .ifindex = ctx->ifindex };
 	struct endpoint_info *ep_entry;
@@ -121,7 +126,15 @@ static __always_inline int lxc_handle(struct flow_ctx *ctx, struct endpoint_info
 		return flow_pass_established(ctx);
 	if (ctx->dir == DIR_EGRESS && ctx->pkt.saddr != ep->ipv4)
 		return flow_drop(ctx, DROP_INVALID_SOURCE_IP);
-	return lxc_judge(ctx);
+	return LXC_JUDGE;
+}
+
+/* lxc_prepare, then lxc_judge: the endpoint's whole verdict on the packet. */
+static __always_inline int lxc_handle(struct flow_ctx *ctx, struct endpoint_info *ep)
+{
+	int verdict = lxc_prepare(ctx, ep);
+
+	return verdict == LXC_JUDGE ? lxc_judge(ctx) : verdict;
 }
 
 #endif /* SEPTUM_LXC_H */

@@ -2,10 +2,10 @@ package io.septum.it.cilium;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.septum.it.ControlPlane;
 import io.septum.it.PolicyLab;
 import io.septum.it.SeptumCommand;
 import io.septum.it.SharedControlPlane;
+import io.septum.it.cilium.LabProbes.Probe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,18 +13,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-
+import static io.septum.it.cilium.LabProbes.awaitFlow;
+import static io.septum.it.cilium.LabProbes.cases;
+import static io.septum.it.cilium.LabProbes.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,20 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CiliumPolicyPrivilegedTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static PolicyLab lab;
-
-    /** One connection attempt: {@code from} and {@code to} as {@code lab probe} takes them. */
-    record Probe(String from, String to, int port, String protocol) {
-        static Probe tcp(String from, String to, int port) {
-            return new Probe(from, to, port, "TCP");
-        }
-
-        @Override
-        public String toString() {
-            return from + " -> " + to + " " + port + "/" + protocol;
-        }
-    }
 
     @BeforeAll
     static void startLab() throws Exception {
@@ -79,40 +57,6 @@ class CiliumPolicyPrivilegedTest {
                   name: %s
                   namespace: %s
                 %s""".formatted(name, namespace, body.stripTrailing()) + "\n";
-    }
-
-    /** Probes every case in parallel and fails listing each one that differs from its expectation. */
-    private static void expect(Map<Probe, Boolean> expected) throws Exception {
-        Map<Probe, Future<Boolean>> runs = new LinkedHashMap<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
-            for (Probe probe : expected.keySet()) {
-                runs.put(probe, pool.submit(() -> {
-                    SeptumCommand.Result r = SeptumCommand.runQuietly("lab", "probe", "--from", probe.from(), "--to", probe.to(),
-                            "--port", Integer.toString(probe.port()), "--protocol", probe.protocol(), "--timeout-ms", "1000", "--json");
-                    if (r.exitCode() > 1) {
-                        throw new AssertionError("lab probe " + probe + " failed: " + r.output());
-                    }
-                    return r.exitCode() == 0;
-                }));
-            }
-            List<String> wrong = new ArrayList<>();
-            for (var run : runs.entrySet()) {
-                boolean reachable = run.getValue().get();
-                if (reachable != expected.get(run.getKey())) {
-                    wrong.add(run.getKey() + ": expected " + (expected.get(run.getKey()) ? "reachable" : "blocked")
-                            + ", was " + (reachable ? "reachable" : "blocked"));
-                }
-            }
-            assertThat(wrong).as("probes that differ from the expectation").isEmpty();
-        }
-    }
-
-    private static Map<Probe, Boolean> cases(Object... pairs) {
-        Map<Probe, Boolean> out = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            out.put((Probe) pairs[i], (Boolean) pairs[i + 1]);
-        }
-        return out;
     }
 
     @Test
@@ -408,27 +352,6 @@ class CiliumPolicyPrivilegedTest {
         SeptumCommand.Result r = SeptumCommand.run("policy", "explain", "--from", from, "--to", to, "--port", Integer.toString(port), "--json");
         assertThat(r.exitCode()).as("policy explain " + from + " -> " + to + ": " + r.output()).isIn(0, 1);
         return JSON.readTree(r.output());
-    }
-
-    /** The latest flow of {@code direction} matching {@code query}; flows reach flow-service within a few seconds. */
-    private static JsonNode awaitFlow(String query, String direction) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(ControlPlane.flowsUrl() + "/v1/flows?" + query))
-                    .header("Authorization", ControlPlane.bearer()).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("GET /v1/flows?" + query + ": " + response.body()).isEqualTo(200);
-            JsonNode found = null;
-            for (JsonNode flow : JSON.readTree(response.body()).path("items")) {
-                if (flow.path("direction").asText().equals(direction)) {
-                    found = flow;
-                }
-            }
-            if (found != null) {
-                return found;
-            }
-            assertThat(System.nanoTime()).as("a " + direction + " flow matching " + query + " within 10 s").isLessThan(deadline);
-            Thread.sleep(200);
-        }
     }
 
     private static long auditedPackets() throws Exception {

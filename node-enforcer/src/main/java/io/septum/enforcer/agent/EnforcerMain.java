@@ -11,6 +11,7 @@ import io.septum.enforcer.agent.api.EnforcerApi;
 import io.septum.enforcer.agent.api.LocalApiServer;
 import io.septum.enforcer.agent.auth.BearerToken;
 import io.septum.enforcer.agent.endpoints.EndpointStore;
+import io.septum.enforcer.agent.endpoints.HostEndpoint;
 import io.septum.enforcer.agent.endpoints.IdentityServiceClient;
 import io.septum.enforcer.agent.flows.EventModeApi;
 import io.septum.enforcer.agent.flows.FlowExporter;
@@ -24,6 +25,7 @@ import io.septum.enforcer.datapath.FlowEventReader;
 import io.septum.enforcer.datapath.Ipv4Prefix;
 import io.septum.enforcer.datapath.libbpf.MonotonicClock;
 import io.septum.model.identity.ReservedIdentity;
+import io.septum.model.policy.FieldCursor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +40,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
@@ -100,6 +103,16 @@ public final class EnforcerMain implements Callable<Integer> {
             description = "An address (or prefix) of this node: the datapath gives its traffic the host identity (repeatable).")
     List<String> hostAddresses = new ArrayList<>();
 
+    @Option(names = "--host-interface", paramLabel = "NAME",
+            description = "The node's uplink (in --node-netns): makes the node a host endpoint that host policies (a cluster-wide "
+                    + "policy's nodeSelector) select, judged there and on its pods' veths; needs a --host-address. None: the node's "
+                    + "own traffic is not judged.")
+    String hostInterface;
+
+    @Option(names = "--node-label", paramLabel = "KEY=VALUE",
+            description = "A label of this node, which nodeSelector matches (repeatable; with --host-interface).")
+    List<String> nodeLabels = new ArrayList<>();
+
     @Option(names = "--remote-node-address", paramLabel = "CIDR",
             description = "An address (or prefix) of another node of the cluster: its traffic gets the remote-node identity (repeatable).")
     List<String> remoteNodeAddresses = new ArrayList<>();
@@ -148,6 +161,31 @@ public final class EnforcerMain implements Callable<Integer> {
         return out;
     }
 
+    /** The host endpoint the options describe, if any; its address is the first --host-address. */
+    private Optional<HostEndpoint> hostEndpoint() {
+        if (hostInterface == null || hostInterface.isBlank()) {
+            if (!nodeLabels.isEmpty()) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--node-label: needs --host-interface (labels are the host endpoint's)");
+            }
+            return Optional.empty();
+        }
+        if (hostAddresses.isEmpty()) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--host-interface: needs a --host-address (the node's own address)");
+        }
+        Map<String, String> labels = new TreeMap<>();
+        for (String label : nodeLabels) {
+            int eq = label.indexOf('=');
+            String key = eq < 0 ? label : label.substring(0, eq);
+            Optional<String> problem = FieldCursor.labelKeyProblem(key).or(() -> FieldCursor.labelValueProblem(eq < 0 ? "" : label.substring(eq + 1)));
+            if (problem.isPresent()) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--node-label: '" + label + "': " + problem.get());
+            }
+            labels.put(key, eq < 0 ? "" : label.substring(eq + 1));
+        }
+        String address = hostAddresses.getFirst();
+        return Optional.of(new HostEndpoint(hostInterface, address.contains("/") ? address.substring(0, address.indexOf('/')) : address, labels));
+    }
+
     private Ipv4Prefix nodePrefix(String option, String address) {
         try {
             return Ipv4Prefix.parse(address.contains("/") ? address : address + "/32");
@@ -192,6 +230,7 @@ public final class EnforcerMain implements Callable<Integer> {
              LocalApiServer api = localApi()) {
             datapath.setEventMode(flowEvents);
             EndpointStore store = new EndpointStore(config.stateDirectory());
+            hostEndpoint().ifPresent(agent.reconciler()::withHost); // before the reconciler thread starts
             agent.adopt(store.loadAll());
             new EnforcerApi(config.node(), agent.reconciler(), identityService, store, datapath)
                     .withMetrics(() -> FlowExporterMetrics.render(config.node(), flows.stats())).register(api);

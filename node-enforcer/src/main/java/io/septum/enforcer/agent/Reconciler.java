@@ -2,6 +2,7 @@ package io.septum.enforcer.agent;
 
 import io.septum.enforcer.agent.cluster.ClusterEvent;
 import io.septum.enforcer.agent.endpoints.EndpointView;
+import io.septum.enforcer.agent.endpoints.HostEndpoint;
 import io.septum.enforcer.agent.endpoints.LocalEndpoint;
 import io.septum.enforcer.agent.tracing.ChangeTracing;
 import io.septum.enforcer.agent.tracing.PassTrace;
@@ -104,6 +105,8 @@ public final class Reconciler implements AutoCloseable {
      */
     private boolean ipcacheDirty = true;
     private ChangeTracing tracing = ChangeTracing.off();
+    /** This node as an endpoint, judged on its uplink; null: the node's own traffic is not judged. */
+    private HostEndpoint host;
     /** Traced changes applied since the last full pass (reconciler thread). */
     private final List<ChangeTracing.TracedChange> tracedChanges = new ArrayList<>();
 
@@ -126,7 +129,12 @@ public final class Reconciler implements AutoCloseable {
         boolean ready;
         /** EndpointInfo flags: the directions audited (see {@link Resolution#audited()}). */
         int flags;
+        /** The host endpoint: fixed identity and labels (no ipcache entry, no lease), also under the host key. */
+        boolean host;
     }
+
+    /** Endpoint entry key of the host endpoint's copy for the pod programs (bpf-src/lib/host.h: HOST_ENDPOINT_KEY). */
+    static final int HOST_ENDPOINT_KEY = 0;
 
     /**
      * An endpoint's policy change, decided and checked against the budget before anything is written.
@@ -187,6 +195,15 @@ public final class Reconciler implements AutoCloseable {
     }
 
     /**
+     * Makes this node an endpoint that host policies (a cluster-wide policy's nodeSelector) select; set before
+     * {@link #adopt}, which attaches its programs to the uplink.
+     */
+    public Reconciler withHost(HostEndpoint hostEndpoint) {
+        this.host = hostEndpoint;
+        return this;
+    }
+
+    /**
      * Adopts endpoints recorded before a restart: re-attaches the current program (in place) and reads
      * back what the pinned maps hold for them. Their maps are not touched until every bucket is synced.
      */
@@ -194,11 +211,21 @@ public final class Reconciler implements AutoCloseable {
         return call(() -> {
             Map<Integer, EndpointInfo> pinnedEndpoints = datapath.endpoints().entries();
             Map<Integer, Map<PolicyKey, PolicyEntry>> pinnedPolicy = readPolicyMap();
-            for (LocalEndpoint spec : recorded) {
+            List<LocalEndpoint> all = new ArrayList<>(recorded);
+            if (host != null) {
+                all.add(host.asLocal());
+            }
+            for (LocalEndpoint spec : all) {
                 EndpointRuntime runtime = new EndpointRuntime();
                 runtime.spec = spec;
+                runtime.host = host != null && spec.key().equals(HostEndpoint.KEY);
+                if (runtime.host) {
+                    runtime.identity = host.identity();
+                    runtime.identityLabels = host.labels();
+                }
                 try {
-                    runtime.ifindex = datapath.attach(nodeNetns, spec.interfaceName());
+                    runtime.ifindex = runtime.host ? datapath.attachUplink(nodeNetns, spec.interfaceName())
+                            : datapath.attach(nodeNetns, spec.interfaceName());
                 } catch (RuntimeException e) {
                     LOG.warning("endpoint " + spec.key() + " is gone (" + e.getMessage() + "); forgetting it after sync");
                     runtime.problem = "attach: " + e.getMessage();
@@ -289,12 +316,18 @@ public final class Reconciler implements AutoCloseable {
         });
     }
 
+    /** The pods of this node (the host endpoint is no pod: it has no lease, and the CNI API cannot change it). */
     public CompletableFuture<List<EndpointView>> endpointViews() {
-        return call(() -> endpoints.values().stream().map(this::view).toList());
+        return call(() -> endpoints.values().stream().filter(r -> !r.host).map(this::view).toList());
+    }
+
+    /** The host endpoint, if this node has one. */
+    public CompletableFuture<Optional<EndpointView>> hostView() {
+        return call(() -> endpoints.values().stream().filter(r -> r.host).map(this::view).findFirst());
     }
 
     public CompletableFuture<Optional<LocalEndpoint>> endpoint(String namespace, String pod) {
-        return call(() -> Optional.ofNullable(endpoints.get(namespace + "/" + pod)).map(r -> r.spec));
+        return call(() -> Optional.ofNullable(endpoints.get(namespace + "/" + pod)).filter(r -> !r.host).map(r -> r.spec));
     }
 
     /** Name of the rule behind a flow's rule number, if this enforcer wrote it. */
@@ -543,13 +576,15 @@ public final class Reconciler implements AutoCloseable {
             return null;
         }
         LocalEndpoint spec = runtime.spec;
-        // The ipcache is the cluster-wide truth of an endpoint's identity (a namespace relabel changes it there).
-        cluster.ipcacheEntry(spec.ip() + "/32")
-                .filter(r -> spec.namespace().equals(r.namespace()) && spec.pod().equals(r.pod()))
-                .ifPresent(r -> runtime.identity = r.identity());
-        Labels labels = cluster.selectors().labels(runtime.identity);
-        if (labels != null) {
-            runtime.identityLabels = labels;
+        if (!runtime.host) {
+            // The ipcache is the cluster-wide truth of an endpoint's identity (a namespace relabel changes it there).
+            cluster.ipcacheEntry(spec.ip() + "/32")
+                    .filter(r -> spec.namespace().equals(r.namespace()) && spec.pod().equals(r.pod()))
+                    .ifPresent(r -> runtime.identity = r.identity());
+            Labels labels = cluster.selectors().labels(runtime.identity);
+            if (labels != null) {
+                runtime.identityLabels = labels;
+            }
         }
         EndpointSubject subject = new EndpointSubject(runtime.identity, runtime.identityLabels, spec.namedPorts());
         if (runtime.inputs != null && runtime.problem == null && !runtime.inputs.affectedBy(changes, subject)) {
@@ -647,6 +682,10 @@ public final class Reconciler implements AutoCloseable {
         if (narrows || !runtime.ready || !info.equals(datapath.endpoints().lookup(runtime.ifindex).orElse(null))) {
             datapath.endpoints().put(runtime.ifindex, info);
         }
+        if (runtime.host && (narrows || !runtime.ready || !info.equals(datapath.endpoints().lookup(HOST_ENDPOINT_KEY).orElse(null)))) {
+            // The same entry for the pod programs, which judge pod <-> host traffic that never crosses the uplink.
+            datapath.endpoints().put(HOST_ENDPOINT_KEY, info);
+        }
         runtime.ready = true;
         if (runtime.problem != null) {
             LOG.info("endpoint " + runtime.spec.key() + ": its policy is enforced again");
@@ -666,8 +705,10 @@ public final class Reconciler implements AutoCloseable {
     private void removeUnknownEndpoints() {
         Set<Integer> known = new HashSet<>();
         endpoints.values().forEach(r -> known.add(r.ifindex));
+        known.remove(0); // 0 is no interface: an endpoint whose interface is gone, and the host's copy's key
+        endpoints.values().stream().filter(r -> r.host && r.ifindex != 0).findFirst().ifPresent(r -> known.add(HOST_ENDPOINT_KEY));
         endpoints.values().removeIf(r -> {
-            if (r.ifindex == 0) {
+            if (r.ifindex == 0 && !r.host) {
                 LOG.info("forgetting endpoint " + r.spec.key() + ": its interface is gone");
                 return true;
             }
@@ -748,15 +789,17 @@ public final class Reconciler implements AutoCloseable {
             policy.notEnforceable().forEach(part -> all.add(policy.ref() + " is not fully enforceable: " + part));
         }
         int ready = 0;
+        int pods = 0;
         for (EndpointRuntime r : endpoints.values()) {
             if (r.problem != null) {
                 all.add(r.problem);
-            } else if (r.ready) {
+            } else if (r.ready && !r.host) {
                 ready++;
             }
+            pods += r.host ? 0 : 1;
         }
         boolean isSynced = synced.containsAll(List.of(Buckets.IDENTITIES, Buckets.IPCACHE, Buckets.POLICIES));
-        return new Snapshot(applied, isSynced, endpoints.size(), ready, all);
+        return new Snapshot(applied, isSynced, pods, ready, all);
     }
 
     @Override

@@ -41,6 +41,8 @@ public final class Datapath implements EnforcementMaps, AutoCloseable {
     private static final String OBJECT_NAME = "lxc";
     private static final String FROM_CONTAINER = "from_container";
     private static final String TO_CONTAINER = "to_container";
+    private static final String FROM_NETDEV = "from_netdev";
+    private static final String TO_NETDEV = "to_netdev";
     private static final String BPF_FILESYSTEM = "bpf";
     private static final System.Logger LOG = System.getLogger(Datapath.class.getName());
 
@@ -56,6 +58,8 @@ public final class Datapath implements EnforcementMaps, AutoCloseable {
     private final FlowConfigMap flowConfig;
     private final int fromContainerFd;
     private final int toContainerFd;
+    private final int fromNetdevFd;
+    private final int toNetdevFd;
     private FlowEventReader reader;
 
     private Datapath(DatapathConfig config, BpfObject object) {
@@ -71,6 +75,8 @@ public final class Datapath implements EnforcementMaps, AutoCloseable {
         this.flowConfig = new FlowConfigMap(object.map(FlowConfigMap.NAME).live());
         this.fromContainerFd = object.programFd(FROM_CONTAINER);
         this.toContainerFd = object.programFd(TO_CONTAINER);
+        this.fromNetdevFd = object.programFd(FROM_NETDEV);
+        this.toNetdevFd = object.programFd(TO_NETDEV);
     }
 
     /**
@@ -188,6 +194,17 @@ public final class Datapath implements EnforcementMaps, AutoCloseable {
     public int attach(String netnsName, String ifname) {
         ensureOpen();
         return NetworkNamespace.call(netnsName, () -> TcFilters.attach(ifname, fromContainerFd, toContainerFd));
+    }
+
+    /**
+     * Attaches the host endpoint's programs to the node's uplink {@code ifname} in network namespace {@code netnsName}:
+     * from_netdev on tc ingress (packets to the host's addresses), to_netdev on tc egress (packets from them), replacing
+     * the programs an earlier process attached. Returns the uplink's ifindex, the key of the host's endpoint entry.
+     */
+    @Override
+    public int attachUplink(String netnsName, String ifname) {
+        ensureOpen();
+        return NetworkNamespace.call(netnsName, () -> TcFilters.attach(ifname, fromNetdevFd, toNetdevFd));
     }
 
     /** Removes the programs from {@code ifname}; fine if the interface or the namespace is already gone. */

@@ -25,6 +25,12 @@ public interface EnforcementMaps {
     /** Attaches to {@code ifname} in network namespace {@code netnsName}; returns the endpoint id (the veth's ifindex). */
     int attach(String netnsName, String ifname);
 
+    /**
+     * Attaches the host endpoint's programs to the node's uplink {@code ifname} in network namespace {@code netnsName};
+     * returns the host endpoint's id (the uplink's ifindex).
+     */
+    int attachUplink(String netnsName, String ifname);
+
     /** Detaches from {@code ifname}; fine if it is gone. */
     void detach(String netnsName, String ifname);
 

@@ -45,6 +45,12 @@ final class InMemoryMaps implements EnforcementMaps {
         return attached.computeIfAbsent(netnsName + "/" + ifname, k -> nextIfindex.getAndIncrement());
     }
 
+    /** An uplink is numbered like any other interface: the simulated enforcers have no host endpoint anyway. */
+    @Override
+    public int attachUplink(String netnsName, String ifname) {
+        return attach(netnsName, ifname);
+    }
+
     @Override
     public void detach(String netnsName, String ifname) {
         attached.remove(netnsName + "/" + ifname);

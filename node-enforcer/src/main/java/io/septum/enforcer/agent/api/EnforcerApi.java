@@ -64,6 +64,8 @@ public final class EnforcerApi {
                 .route("DELETE", "/v1/endpoints/" + NAME + "/" + NAME, this::deleteEndpoint)
                 .route("PUT", "/v1/endpoints/" + NAME + "/" + NAME + "/labels", this::putLabels)
                 .route("GET", "/v1/endpoints", r -> Reply.json(200, Map.of("items", await(reconciler.endpointViews(), "list endpoints"))))
+                .route("GET", "/v1/host", r -> Reply.json(200, await(reconciler.hostView(), "read host endpoint")
+                        .orElseThrow(() -> new ApiException(404, "node " + node + " has no host endpoint (the enforcer was started without --host-interface)"))))
                 .route("GET", "/v1/status", r -> Reply.json(200, await(reconciler.snapshot(), "read status")))
                 .route("GET", "/v1/counters", r -> Reply.json(200, Map.of("items", datapath.metrics().read(), "eventLosses", datapath.eventLosses())))
                 .route("GET", "/metrics", r -> Reply.text("text/plain; version=0.0.4", PrometheusMetrics.render(node,

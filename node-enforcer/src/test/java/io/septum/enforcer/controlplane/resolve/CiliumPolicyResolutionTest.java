@@ -7,6 +7,8 @@ import io.septum.enforcer.controlplane.mapstate.PolicyKey;
 import io.septum.enforcer.controlplane.mapstate.RuleRefs;
 import io.septum.model.identity.K8sIdentityLabels;
 import io.septum.model.identity.ReservedIdentity;
+import io.septum.model.labels.Label;
+import io.septum.model.labels.Labels;
 import io.septum.model.policy.PolicyParser;
 import io.septum.model.policy.PolicyRef;
 import io.septum.model.policy.rules.RuleRef;
@@ -65,6 +67,29 @@ class CiliumPolicyResolutionTest {
                 PolicyKey.exactPort(XB, INGRESS, TCP, 80), PolicyKey.exactPort(YA, INGRESS, TCP, 80),
                 PolicyKey.exactPort(REMOTE_NODE, INGRESS, TCP, 80), PolicyKey.anyProtocol(0, EGRESS));
         assertThat(entries(XA).keySet()).doesNotContain(PolicyKey.exactPort(WORLD, INGRESS, TCP, 80));
+    }
+
+    @Test
+    void aNodeSelectorSelectsTheHostEndpointByNodeLabelsAndNoPodSelectorDoes() throws Exception {
+        String ccnp = "apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: host-fw}\n" + """
+                spec:
+                  nodeSelector: {matchLabels: {role: ingress}}
+                  ingress: [{fromEntities: [world], toPorts: [{ports: [{port: "22", protocol: TCP}]}]},
+                            {fromEndpoints: [{matchLabels: {app: a}}], toPorts: [{ports: [{port: "8080", protocol: TCP}]}]}]
+                """;
+        cluster.upsertPolicy(PolicyParser.parse(ccnp).getFirst().toRules());
+        apply("CiliumNetworkPolicy", "pods", "spec: {endpointSelector: {}, egress: [{toEntities: [world]}]}");
+        // The host endpoint as the agent describes it: the host identity, reserved:host and the node's labels.
+        Labels ingressNode = ReservedIdentity.HOST.labels().with(Labels.fromMap(Label.SOURCE_NODE, Map.of("role", "ingress")));
+        Labels workerNode = ReservedIdentity.HOST.labels().with(Labels.fromMap(Label.SOURCE_NODE, Map.of("role", "worker")));
+        Map<PolicyKey, PolicyEntry> host = resolver.resolve(new EndpointSubject(HOST, ingressNode, List.of()), cluster, new RuleRefs())
+                .state().entries();
+        assertThat(host.keySet()).containsExactlyInAnyOrder(PolicyKey.exactPort(WORLD, INGRESS, TCP, 22),
+                PolicyKey.exactPort(XA, INGRESS, TCP, 8080), PolicyKey.exactPort(YA, INGRESS, TCP, 8080),
+                PolicyKey.anyProtocol(0, EGRESS)); // ingress default deny; egress open (the pod policy is not the host's)
+        assertThat(resolver.resolve(new EndpointSubject(HOST, workerNode, List.of()), cluster, new RuleRefs()).state().entries().keySet())
+                .as("an unselected node allows everything").containsExactlyInAnyOrder(PolicyKey.anyProtocol(0, INGRESS), PolicyKey.anyProtocol(0, EGRESS));
+        assertThat(entries(XA).keySet()).as("the host policy selects no pod").contains(PolicyKey.anyProtocol(0, INGRESS));
     }
 
     @Test

@@ -83,7 +83,8 @@ public final class LabController {
         }
         List<LabState.NodeState> nodes = new ArrayList<>();
         boolean gateway = !spec.externals().isEmpty();
-        boolean underlay = spec.nodes() > 1 || gateway;
+        // Host endpoints need an uplink: a lab that lists its nodes gets the underlay even with one node.
+        boolean underlay = spec.nodes() > 1 || gateway || spec.hostEndpoints();
         List<LabState.ExternalState> externals = new ArrayList<>();
         LabState state = new LabState(env.labName(), nodes, new ArrayList<>(), spec.namespaces(), 0,
                 underlay ? network.underlayNetns() : null, externals);
@@ -101,7 +102,7 @@ public final class LabController {
             out.printf("  external %-19s %-15s behind the gateway%n", external.name(), external.ip());
         }
         for (int i = 0; i < spec.nodes(); i++) {
-            nodes.add(startEnforcer(i, spec.nodes(), underlay));
+            nodes.add(startEnforcer(i, spec.nodes(), underlay, spec.hostEndpoints() ? spec.nodeSpecs().get(i) : null));
             state.save(labDirectory);
         }
         out.printf("started %d enforcer(s); waiting for them to load the datapath and sync the cluster state%n", nodes.size());
@@ -135,7 +136,7 @@ public final class LabController {
      * The enforcer of node {@code index}. It is told the nodes' addresses, as Cilium's agents learn them: its own
      * (the pods' gateway and its underlay address) are the host, the other nodes' underlay addresses remote nodes.
      */
-    private LabState.NodeState startEnforcer(int index, int nodeCount, boolean underlay) {
+    private LabState.NodeState startEnforcer(int index, int nodeCount, boolean underlay, LabSpec.Node hostEndpoint) {
         String name = "node-" + index;
         Path pins = BPF_ROOT.resolve(env.labName()).resolve(name);
         Path stateDir = labDirectory.resolve(name);
@@ -152,6 +153,12 @@ public final class LabController {
                 "--host-address", LabNetwork.GATEWAY,
                 // Endpoint changes through the node's API need a token the services would accept too.
                 "--auth-public-key", env.localAuth().publicKey().toString()));
+        if (hostEndpoint != null) {
+            // The node's uplink toward the underlay makes it a host endpoint, with the lab file's labels and the
+            // hostname label Kubernetes gives every node (a nodeSelector can pick one node by it).
+            command.addAll(List.of("--host-interface", "eth0", "--node-label", "kubernetes.io/hostname=" + name));
+            hostEndpoint.labels().forEach((k, v) -> command.addAll(List.of("--node-label", k + "=" + v)));
+        }
         if (underlay) {
             command.addAll(List.of("--host-address", LabNetwork.underlayAddress(index)));
             for (int other = 0; other < nodeCount; other++) {
@@ -168,7 +175,8 @@ public final class LabController {
         }
         long pid = Processes.startDetached(command, log);
         return new LabState.NodeState(name, index, network.nodeNetns(index), LabNetwork.podCidr(index),
-                LabNetwork.underlayAddress(index), port, pid, pins.toString(), stateDir.toString(), log.toString(), command);
+                underlay ? LabNetwork.underlayAddress(index) : null, port, pid, pins.toString(), stateDir.toString(), log.toString(), command,
+                hostEndpoint == null ? Map.of() : hostEndpoint.labels(), hostEndpoint == null ? List.of() : hostEndpoint.ports());
     }
 
     private void awaitEnforcer(LabState.NodeState node) {

@@ -22,7 +22,21 @@ import java.util.Set;
  * ports their servers listen on) and which hosts outside the cluster ({@code externals}: name, address and
  * ports, reached through the lab's gateway as the internet would be). Validated as a whole; errors name the field.
  */
-public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods, List<External> externals) {
+public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods, List<External> externals, List<Node> nodeSpecs) {
+
+    /**
+     * A node as a list entry of {@code nodes} gives it: its labels (which a cluster-wide policy's nodeSelector matches)
+     * and the ports a server on its underlay address listens on ({@code lab probe --to node/N}). A lab whose nodes are
+     * such a list makes each node a host endpoint (host policies apply); {@code nodes: N} leaves the nodes unjudged,
+     * as before. {@code nodeSpecs} is empty for {@code nodes: N}.
+     */
+    public record Node(Map<String, String> labels, List<Port> ports) {
+    }
+
+    /** True when the nodes are host endpoints (the lab file lists them). */
+    public boolean hostEndpoints() {
+        return !nodeSpecs.isEmpty();
+    }
 
     /** A host outside the cluster: its address is no cluster address, so policy sees it as the world. */
     public record External(String name, String ip, List<Port> ports) {
@@ -76,9 +90,23 @@ public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods, Lis
         List<Namespace> namespaces = new ArrayList<>();
         List<Pod> pods = new ArrayList<>();
         List<External> externals = new ArrayList<>();
+        List<Node> nodeSpecs = new ArrayList<>();
         if (at.requireObject(Set.of("nodes", "namespaces", "pods", "externals"))) {
-            nodes = at.field("nodes").integer(1, MAX_NODES).orElse(1);
-            if (nodesOverride != null) {
+            FieldCursor nodesAt = at.field("nodes");
+            if (nodesAt.isPresent() && nodesAt.node().isArray()) {
+                nodeSpecs = nodesAt.list(LabSpec::readNode);
+                if (nodesAt.node().isEmpty() || nodesAt.node().size() > MAX_NODES) {
+                    nodesAt.error("must list 1 to " + MAX_NODES + " nodes, got " + nodesAt.node().size());
+                }
+                nodes = Math.max(1, Math.min(MAX_NODES, nodeSpecs.size()));
+                if (nodesOverride != null && nodesOverride != nodeSpecs.size()) {
+                    errors.add(new FieldError(0, "nodes", "--nodes cannot change a lab file that lists its nodes ("
+                            + nodeSpecs.size() + ", --nodes " + nodesOverride + ")"));
+                }
+            } else {
+                nodes = nodesAt.integer(1, MAX_NODES).orElse(1);
+            }
+            if (nodesOverride != null && nodeSpecs.isEmpty()) {
                 if (nodesOverride < 1 || nodesOverride > MAX_NODES) {
                     errors.add(new FieldError(0, "nodes", "--nodes must be between 1 and " + MAX_NODES + ", got " + nodesOverride));
                 }
@@ -125,7 +153,7 @@ public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods, Lis
             throw new IllegalArgumentException("lab file " + source + " is invalid:\n  "
                     + String.join("\n  ", errors.stream().map(FieldError::toString).toList()));
         }
-        return new LabSpec(nodes, namespaces, placed(pods, nodes), externals);
+        return new LabSpec(nodes, namespaces, placed(pods, nodes), externals, nodeSpecs);
     }
 
     /** Pods without a node go round-robin over the nodes, in file order. */
@@ -140,6 +168,13 @@ public record LabSpec(int nodes, List<Namespace> namespaces, List<Pod> pods, Lis
             }
         }
         return out;
+    }
+
+    private static Optional<Node> readNode(FieldCursor at) {
+        if (!at.requireObject(Set.of("labels", "ports"))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Node(labels(at.field("labels")), at.field("ports").list(LabSpec::readPort)));
     }
 
     private static Optional<Namespace> readNamespace(FieldCursor at) {

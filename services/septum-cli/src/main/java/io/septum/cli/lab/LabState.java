@@ -31,17 +31,24 @@ public record LabState(String lab, List<NodeState> nodes, List<PodState> pods, L
     /**
      * A node and its enforcer. {@code enforcerPid} is 0 while the enforcer is stopped ({@code lab enforcer stop});
      * {@code enforcerCommand} is how it was started, so that a restart runs it with exactly the same arguments.
+     * {@code labels} and {@code ports}: the lab file's (a host endpoint's labels; what a server on
+     * {@code underlayAddress} serves).
      */
     public record NodeState(String name, int index, String netns, String podCidr, String underlayAddress,
                             int apiPort, long enforcerPid, String pinDirectory, String stateDirectory, String logFile,
-                            List<String> enforcerCommand) {
+                            List<String> enforcerCommand, Map<String, String> labels, List<LabSpec.Port> ports) {
+        public NodeState {
+            labels = labels == null ? Map.of() : labels;
+            ports = ports == null ? List.of() : ports;
+        }
+
         public String apiUrl() {
             return "http://127.0.0.1:" + apiPort;
         }
 
         public NodeState withEnforcerPid(long pid) {
             return new NodeState(name, index, netns, podCidr, underlayAddress, apiPort, pid, pinDirectory, stateDirectory, logFile,
-                    enforcerCommand);
+                    enforcerCommand, labels, ports);
         }
     }
 

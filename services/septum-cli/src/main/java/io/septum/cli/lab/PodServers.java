@@ -18,7 +18,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The servers inside the lab's pods: for every declared port, a TCP server that accepts and answers with
+ * The servers inside the lab's pods (and externals, and nodes that declare ports): for every declared port, a TCP server that accepts and answers with
  * one line naming the pod, or a UDP server that echoes each datagram. One process serves every pod: each
  * socket is created on a thread that has entered the pod's network namespace, and a socket stays in the
  * namespace it was created in, whichever thread uses it afterwards.
@@ -38,6 +38,9 @@ public final class PodServers {
         List<Host> hosts = new ArrayList<>();
         state.pods().forEach(pod -> hosts.add(new Host(pod.key(), pod.netns(), pod.ip(), pod.ports())));
         state.externals().forEach(ext -> hosts.add(new Host(ext.name(), ext.netns(), ext.ip(), ext.ports())));
+        // A node serves on its underlay address, in its own namespace: the host endpoint's ingress.
+        state.nodes().stream().filter(n -> n.underlayAddress() != null && !n.ports().isEmpty())
+                .forEach(n -> hosts.add(new Host("node/" + n.index(), n.netns(), n.underlayAddress(), n.ports())));
         for (Host host : hosts) {
             for (LabSpec.Port port : host.ports()) {
                 InetSocketAddress address = new InetSocketAddress(host.ip(), port.port());

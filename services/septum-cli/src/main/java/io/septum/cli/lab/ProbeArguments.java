@@ -49,7 +49,7 @@ public record ProbeArguments(int port, String protocol, int timeoutMillis) {
         return end(state, "--from", text, true);
     }
 
-    /** {@code --to}: NS/POD or an external's NAME (nodes serve nothing). */
+    /** {@code --to}: NS/POD, an external's NAME, or node/N when the lab file gives that node ports (served on its underlay address). */
     public static ProbeEnd target(LabState state, String text) {
         return end(state, "--to", text, false);
     }
@@ -68,7 +68,11 @@ public record ProbeArguments(int port, String protocol, int timeoutMillis) {
         for (LabState.NodeState node : state.nodes()) {
             if (text.equals("node/" + node.index())) {
                 if (!nodes) {
-                    throw new IllegalArgumentException(option + ": " + text + " is a node, and nodes serve no ports; probe a pod or an external");
+                    if (node.ports().isEmpty() || node.underlayAddress() == null) {
+                        throw new IllegalArgumentException(option + ": " + text + " serves no ports; give it ports in the lab file's nodes list"
+                                + " (nodes: [{ports: [{port: 22}]}, …]), or probe a pod or an external");
+                    }
+                    return new ProbeEnd(text, node.netns(), node.underlayAddress());
                 }
                 return new ProbeEnd(text, node.netns(), null);
             }

@@ -70,6 +70,29 @@ class LabSpecTest {
     }
 
     @Test
+    void nodesListedWithLabelsAndPortsAreHostEndpoints() throws Exception {
+        LabSpec spec = parse("""
+                nodes:
+                  - labels: {role: ingress}
+                    ports: [{port: 22}, {port: 8080}]
+                  - {}
+                pods: [{name: x/a}, {name: x/b}]
+                """, null);
+        assertThat(spec.nodes()).isEqualTo(2);
+        assertThat(spec.hostEndpoints()).isTrue();
+        assertThat(spec.nodeSpecs().get(0)).isEqualTo(new LabSpec.Node(Map.of("role", "ingress"),
+                List.of(new LabSpec.Port(22, "TCP", null), new LabSpec.Port(8080, "TCP", null))));
+        assertThat(spec.nodeSpecs().get(1)).isEqualTo(new LabSpec.Node(Map.of(), List.of()));
+        assertThat(spec.pods()).extracting(LabSpec.Pod::node).containsExactly(0, 1);
+        assertThat(parse("nodes: 2", null).hostEndpoints()).as("a count keeps nodes unjudged, as before").isFalse();
+        assertThatThrownBy(() -> parse("nodes: [{labels: {'bad key!': x}, ports: [{port: 0}]}]", null))
+                .hasMessageContaining("nodes[0].labels").hasMessageContaining("nodes[0].ports[0].port");
+        assertThatThrownBy(() -> parse("nodes: [{}]", 2)).hasMessageContaining("--nodes cannot change a lab file that lists its nodes (1, --nodes 2)");
+        assertThat(parse("nodes: [{}, {}]", 2).nodes()).as("--nodes may repeat the list's length").isEqualTo(2);
+        assertThatThrownBy(() -> parse("nodes: []", null)).hasMessageContaining("nodes: must list 1 to 16 nodes, got 0");
+    }
+
+    @Test
     void namespacesOfPodsAreDeclaredImplicitly() throws Exception {
         LabSpec spec = parse("pods: [{name: y/a}, {name: x/a}]\nnamespaces: [{name: x}]", null);
         assertThat(spec.namespaces()).extracting(LabSpec.Namespace::name).containsExactly("x", "y");

@@ -11,7 +11,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProbeArgumentsTest {
 
     private static final LabState STATE = new LabState("septest", List.of(
-            new LabState.NodeState("node-0", 0, "septest-node-0", "10.244.0.0/24", "10.245.0.1", 19870, 0, "", "", "", List.of())),
+            new LabState.NodeState("node-0", 0, "septest-node-0", "10.244.0.0/24", "10.245.0.1", 19870, 0, "", "", "", List.of(), Map.of(), List.of()),
+            new LabState.NodeState("node-1", 1, "septest-node-1", "10.244.1.0/24", "10.245.0.2", 19871, 0, "", "", "", List.of(), Map.of(),
+                    List.of(new LabSpec.Port(22, "TCP", null)))),
             List.of(
             new LabState.PodState("x", "a", "node-0", "septest-pod-x-a", "lxc1", "10.244.0.2", Map.of(), List.of()),
             new LabState.PodState("x", "b", "node-0", "septest-pod-x-b", "lxc2", "10.244.0.3", Map.of(), List.of())),
@@ -50,8 +52,10 @@ class ProbeArgumentsTest {
         assertThat(ProbeArguments.source(STATE, "world-client").netns()).isEqualTo("septest-ext-world-client");
         assertThat(ProbeArguments.source(STATE, "node/0").netns()).isEqualTo("septest-node-0");
         assertThatThrownBy(() -> ProbeArguments.target(STATE, "node/0"))
-                .hasMessage("--to: node/0 is a node, and nodes serve no ports; probe a pod or an external");
-        assertThatThrownBy(() -> ProbeArguments.source(STATE, "node/1"))
-                .hasMessage("--from: no pod, external or node 'node/1' in lab 'septest' (x/a, x/b, world-client, node/0)");
+                .hasMessage("--to: node/0 serves no ports; give it ports in the lab file's nodes list (nodes: [{ports: [{port: 22}]}, …]),"
+                        + " or probe a pod or an external");
+        assertThat(ProbeArguments.target(STATE, "node/1")).isEqualTo(new ProbeArguments.ProbeEnd("node/1", "septest-node-1", "10.245.0.2"));
+        assertThatThrownBy(() -> ProbeArguments.source(STATE, "node/2"))
+                .hasMessage("--from: no pod, external or node 'node/2' in lab 'septest' (x/a, x/b, world-client, node/0, node/1)");
     }
 }

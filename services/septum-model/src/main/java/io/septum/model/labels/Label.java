@@ -12,6 +12,8 @@ public record Label(String source, String key, String value) implements Comparab
     public static final String SOURCE_K8S = "k8s";
     public static final String SOURCE_RESERVED = "reserved";
     public static final String SOURCE_CIDR = "cidr";
+    /** A node's labels on its host endpoint, which a cluster-wide policy's nodeSelector selects. */
+    public static final String SOURCE_NODE = "node";
     /** Matches any source in a selector; never the source of a label itself. */
     public static final String SOURCE_ANY = "any";
 

@@ -37,7 +37,9 @@ import java.util.regex.Pattern;
  *       in {@link PolicyRules#notEnforceable()}.</li>
  * </ul>
  * Errors name the field path, as the NetworkPolicy reader's do. Fields Septum cannot enforce at all and has
- * no safe reading of (fromRequires, fromGroups, fromNodes, toServices, nodeSelector, …) are rejected.
+ * no safe reading of (fromRequires, fromGroups, fromNodes, toServices, …) are rejected. A cluster-wide policy's
+ * {@code nodeSelector} selects host endpoints (the nodes, by their labels) instead of pods: host policies, default deny per
+ * direction as for pods; the nodes' own traffic in and out is judged for them.
  */
 public final class CiliumPolicyReader {
 
@@ -114,13 +116,20 @@ public final class CiliumPolicyReader {
         }
         FieldCursor subjectAt = at.field("endpointSelector");
         FieldCursor nodeAt = at.field("nodeSelector");
+        EndpointSelector subject = EndpointSelector.ALL;
         if (nodeAt.isPresent()) {
-            nodeAt.error("host policies are not supported: Septum's lab and datapath have no host endpoints to enforce them on"
-                    + " (select pods with endpointSelector)");
+            if (namespace != null) {
+                nodeAt.error("is only allowed in a " + CiliumPolicy.CLUSTERWIDE_KIND + " (host policies are cluster-wide)");
+            } else if (subjectAt.isPresent()) {
+                nodeAt.error("cannot be given together with endpointSelector: a rule selects pods or nodes");
+            } else {
+                subject = CiliumSelector.readNodeSelector(nodeAt).orElse(EndpointSelector.ALL);
+            }
         } else if (!subjectAt.isPresent()) {
-            subjectAt.error("is required");
+            subjectAt.error(namespace != null ? "is required" : "is required (or nodeSelector)");
+        } else {
+            subject = CiliumSelector.read(subjectAt, namespace, true).orElse(EndpointSelector.ALL);
         }
-        EndpointSelector subject = CiliumSelector.read(subjectAt, namespace, true).orElse(EndpointSelector.ALL);
         at.field("description").text();
         at.field("labels").elements().forEach(l -> l.requireObject(Set.of("key", "value", "source")));
 

@@ -1,6 +1,7 @@
 package io.septum.model.policy.cilium;
 
 import io.septum.model.identity.K8sIdentityLabels;
+import io.septum.model.identity.ReservedIdentity;
 import io.septum.model.labels.EndpointSelector;
 import io.septum.model.labels.Label;
 import io.septum.model.labels.SelectorRequirement;
@@ -43,6 +44,18 @@ final class CiliumSelector {
             }
             return out;
         });
+    }
+
+    /**
+     * Reads a cluster-wide policy's nodeSelector: it selects host endpoints (the nodes themselves, by their labels),
+     * never a pod, as in Cilium: the selector gets {@code reserved:host}. Empty when absent or invalid.
+     */
+    static Optional<EndpointSelector> readNodeSelector(FieldCursor at) {
+        if (!at.isPresent()) {
+            return Optional.empty();
+        }
+        return LabelSelector.read(at, CiliumSelector::keyProblem).map(selector -> selector.toEndpointSelector(CiliumSelector::qualify)
+                .and(List.of(SelectorRequirement.exists(Label.SOURCE_RESERVED + ":" + ReservedIdentity.HOST.entityName()))));
     }
 
     /** {@code source:key} stays as it is; a plain key matches any source. */

@@ -2,6 +2,7 @@ package io.septum.model.policy.cilium;
 
 import io.septum.model.identity.K8sIdentityLabels;
 import io.septum.model.identity.ReservedIdentity;
+import io.septum.model.labels.Label;
 import io.septum.model.labels.Labels;
 import io.septum.model.net.Ipv4Cidr;
 import io.septum.model.policy.Direction;
@@ -271,12 +272,41 @@ class CiliumPolicyReaderTest {
                 .singleElement().asString().startsWith("spec.ingressDeny[0].toPorts[0].rules: unknown field");
         assertThat(errors("endpointSelector: {}\negress: [{toServices: [{k8sService: {serviceName: s}}]}]")).singleElement().asString()
                 .startsWith("spec.egress[0].toServices: is not supported by Septum");
-        assertThat(errors("nodeSelector: {}")).singleElement().asString().startsWith("spec.nodeSelector: host policies are not supported");
+        assertThat(errors("nodeSelector: {}")).containsExactly(
+                "spec.nodeSelector: is only allowed in a CiliumClusterwideNetworkPolicy (host policies are cluster-wide)");
         assertThat(errors("ingress: []")).containsExactly("spec.endpointSelector: is required");
         assertThat(errors("endpointSelector: {}\nenableDefaultDeny: {ingress: maybe}"))
                 .containsExactly("spec.enableDefaultDeny.ingress: must be true or false");
         assertThat(errors("endpointSelector: {}\ningress: [{icmps: [{fields: [{type: 0}]}]}]")).singleElement().asString()
                 .startsWith("spec.ingress[0].icmps[0].fields[0].type: type 0 (EchoReply) cannot be named");
+    }
+
+    @Test
+    void nodeSelectorSelectsHostEndpointsByNodeLabelsNeverPods() throws Exception {
+        PolicyRules r = ccnp("nodeSelector: {matchLabels: {role: ingress}}\ningress: [{fromEntities: [world], toPorts: [{ports: [{port: \"22\"}]}]}]");
+        Labels ingressNode = Labels.of(new Label(Label.SOURCE_RESERVED, "host", ""), new Label(Label.SOURCE_NODE, "role", "ingress"));
+        Labels otherNode = Labels.of(new Label(Label.SOURCE_RESERVED, "host", ""), new Label(Label.SOURCE_NODE, "role", "worker"));
+        assertThat(r.subject().matches(ingressNode)).isTrue();
+        assertThat(r.subject().matches(otherNode)).isFalse();
+        // A pod with the same label is no node.
+        assertThat(r.subject().matches(Labels.of(Label.k8s("role", "ingress"), Label.k8s("io.kubernetes.pod.namespace", "x")))).isFalse();
+        assertThat(r.isolates()).containsExactly(Direction.INGRESS);
+        assertThat(r.rules()).singleElement().satisfies(rule -> assertThat(rule.ref().path()).isEqualTo("ingress[0]"));
+        // An empty nodeSelector is every node, and still no pod.
+        PolicyRules all = ccnp("nodeSelector: {}\negress: [{toEntities: [cluster]}]");
+        assertThat(all.subject().matches(otherNode)).isTrue();
+        assertThat(all.subject().matches(Labels.of(Label.k8s("io.kubernetes.pod.namespace", "x")))).isFalse();
+
+        String both = "apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: p}\n"
+                + "spec: {endpointSelector: {}, nodeSelector: {matchExpressions: [{key: role, operator: Bogus}]}}";
+        PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class, () -> PolicyParser.parse(both));
+        assertThat(e.errors()).extracting(FieldError::toString)
+                .containsExactly("spec.nodeSelector: cannot be given together with endpointSelector: a rule selects pods or nodes");
+        String badOperator = "apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: p}\n"
+                + "spec: {nodeSelector: {matchExpressions: [{key: role, operator: Bogus}]}}";
+        e = catchThrowableOfType(PolicyValidationException.class, () -> PolicyParser.parse(badOperator));
+        assertThat(e.errors()).extracting(FieldError::toString).singleElement().asString()
+                .startsWith("spec.nodeSelector.matchExpressions[0].operator");
     }
 
     @Test
