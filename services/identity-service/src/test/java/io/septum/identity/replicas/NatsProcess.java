@@ -13,6 +13,7 @@ import java.util.stream.Stream;
  * A NATS server (JetStream, file storage) of the test's own, on a free port of loopback, so that it can be stopped,
  * wiped and started again without touching the NATS anyone else uses. Needs nats-server on the PATH (infra/setup.sh).
  */
+@SuppressWarnings("try") // close() waits for the process to end; an interrupted wait is the test's to see
 final class NatsProcess implements AutoCloseable {
 
     private final int port;
@@ -41,7 +42,8 @@ final class NatsProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("nats-server on port " + port + " exited (" + process.exitValue() + "); see " + log);
             }
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
+            try {
+                new Socket("127.0.0.1", port).close();
                 return;
             } catch (IOException e) {
                 Thread.sleep(100);

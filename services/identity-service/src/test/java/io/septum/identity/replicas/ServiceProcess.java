@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  * One replica of identity-service: the packaged application (target/quarkus-app, built before the integration-test
  * phase) in a process of its own, on a free port, against the tests' PostgreSQL database and the given NATS.
  */
+@SuppressWarnings("try") // close() waits for the process to end; an interrupted wait is the test's to see
 final class ServiceProcess implements AutoCloseable {
 
     /** The replicas' database: identity-it.database (a worktree's own, so its migrations reach no one else's). */
