@@ -679,18 +679,24 @@ public final class Reconciler implements AutoCloseable {
             runtime.epoch++;
         }
         EndpointInfo info = new EndpointInfo(runtime.ifindex, runtime.identity, address(runtime.spec.ip()), runtime.epoch, runtime.flags);
-        if (narrows || !runtime.ready || !info.equals(datapath.endpoints().lookup(runtime.ifindex).orElse(null))) {
-            datapath.endpoints().put(runtime.ifindex, info);
-        }
-        if (runtime.host && (narrows || !runtime.ready || !info.equals(datapath.endpoints().lookup(HOST_ENDPOINT_KEY).orElse(null)))) {
+        boolean rewrite = narrows || !runtime.ready;
+        writeEndpointEntry(runtime.ifindex, info, rewrite);
+        if (runtime.host) {
             // The same entry for the pod programs, which judge pod <-> host traffic that never crosses the uplink.
-            datapath.endpoints().put(HOST_ENDPOINT_KEY, info);
+            writeEndpointEntry(HOST_ENDPOINT_KEY, info, rewrite);
         }
         runtime.ready = true;
         if (runtime.problem != null) {
             LOG.info("endpoint " + runtime.spec.key() + ": its policy is enforced again");
         }
         runtime.problem = null;
+    }
+
+    /** Writes {@code info} under {@code key} when told to ({@code rewrite}) or when the map holds something else. */
+    private void writeEndpointEntry(int key, EndpointInfo info, boolean rewrite) {
+        if (rewrite || !info.equals(datapath.endpoints().lookup(key).orElse(null))) {
+            datapath.endpoints().put(key, info);
+        }
     }
 
     /** Sets the endpoint's problem, logging it when it is new (a pass may repeat it many times). */
