@@ -39,6 +39,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public class AllocationRoute {
 
     static final String PATH = "/v1/identities";
+    /**
+     * The order of the route for callers whose token is remembered: after the body handler (if any), before Quarkus'
+     * authentication and RESTEasy's observability handlers (which build a path matcher per request), since a
+     * remembered caller needs neither. No CORS or other per-route policy is configured for this service.
+     */
+    private static final int AHEAD_OF_QUARKUS = Integer.MIN_VALUE + 2;
     /** As the audit log names operations: the JAX-RS method's name and the request. */
     private static final String OPERATION = "allocateIdentity";
     private static final String OBJECT = "POST " + PATH;
@@ -65,6 +71,7 @@ public class AllocationRoute {
     }
 
     void install(@Observes Router router) {
+        router.post(PATH).order(AHEAD_OF_QUARKUS).handler(this::handleRemembered);
         router.post(PATH).handler(this::handle);
     }
 
@@ -73,10 +80,18 @@ public class AllocationRoute {
         return answered.get();
     }
 
+    /** A plain request of a caller whose token is remembered: needs none of Quarkus' handlers. */
+    private void handleRemembered(RoutingContext context) {
+        Caller remembered = plain(context.request()) ? access.rememberedAndPermitted(context, rule, OPERATION) : null;
+        if (remembered == null) {
+            context.next();
+        } else {
+            read(context, remembered);
+        }
+    }
+
     private void handle(RoutingContext context) {
-        HttpServerRequest request = context.request();
-        long length = length(request.getHeader(HttpHeaders.CONTENT_LENGTH));
-        if (length < 0 || length > maxBody || !json(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
+        if (!plain(context.request())) {
             context.next();
             return;
         }
@@ -151,6 +166,12 @@ public class AllocationRoute {
             return;
         }
         context.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(json));
+    }
+
+    /** A JSON body with a length within the limit: the only requests the route answers. */
+    private boolean plain(HttpServerRequest request) {
+        long length = length(request.getHeader(HttpHeaders.CONTENT_LENGTH));
+        return length >= 0 && length <= maxBody && json(request.getHeader(HttpHeaders.CONTENT_TYPE));
     }
 
     /** The Content-Length, -1 when absent or not a number. */

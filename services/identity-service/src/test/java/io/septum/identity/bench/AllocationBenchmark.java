@@ -4,13 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Allocations per second through the REST API (POST /v1/identities) with many concurrent clients, each a
- * keep-alive connection sending its next request as soon as the previous one is answered: first of label sets never
+ * keep-alive connection (all driven by one thread, {@link ClientLoop}) sending its next request as soon as the previous one is answered: first of label sets never
  * seen before (each a new identity: a row in PostgreSQL and a key in the identities bucket before the answer), then of
  * the sets the first phase created (already known). Prints one line of JSON; BENCHMARKS.md explains its fields.
  */
@@ -67,13 +66,8 @@ public final class AllocationBenchmark {
                 + "\"k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=bench\"]}").getBytes(StandardCharsets.UTF_8);
     }
 
-    @FunctionalInterface
-    interface Requests {
-        byte[] next(int client, long n);
-    }
-
     /** Runs the clients for warmup + seconds; counts and times only what completes within the measured seconds. */
-    static Phase run(int clients, int warmup, int seconds, int expectedStatus, Requests requests) throws InterruptedException {
+    static Phase run(int clients, int warmup, int seconds, int expectedStatus, ClientLoop.Bodies requests) throws InterruptedException {
         long start = System.nanoTime() + warmup * 1_000_000_000L;
         long end = start + seconds * 1_000_000_000L;
         CpuMeter meter = Bench.cpu();
@@ -90,46 +84,25 @@ public final class AllocationBenchmark {
         });
         AtomicLong counted = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        List<Latencies> latencies = new ArrayList<>();
-        CountDownLatch done = new CountDownLatch(clients);
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            Latencies mine = new Latencies();
-            latencies.add(mine);
-            Thread.ofPlatform().name("client-" + c).start(() -> {
-                try (RawHttp http = new RawHttp(Bench.url())) {
-                    long n = 0;
-                    for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
-                        byte[] body = requests.next(client, n++);
-                        long sent = System.nanoTime();
-                        int status;
-                        try {
-                            RawHttp.Response response = http.post("/v1/identities", body);
-                            status = response.status();
-                            if (status != expectedStatus && errors.get() < 5) {
-                                System.err.println("unexpected " + status + ": " + response.text());
-                            }
-                        } catch (java.io.IOException e) {
-                            status = 0;
-                            System.err.println("request failed: " + e);
-                        }
-                        long answered = System.nanoTime();
-                        if (sent >= start && answered <= end) {
-                            if (status == expectedStatus) {
-                                counted.incrementAndGet();
-                                mine.add(answered - sent);
-                            } else {
-                                errors.incrementAndGet();
-                            }
-                        }
+        Latencies latencies = new Latencies();
+        try {
+            new ClientLoop(Bench.url(), "/v1/identities", Bench.token()).run(clients, end, requests, (client, status, sent, answered, body) -> {
+                if (status != expectedStatus && errors.get() < 5) {
+                    System.err.println("unexpected " + status + ": " + body.get());
+                }
+                if (sent >= start && answered <= end) {
+                    if (status == expectedStatus) {
+                        counted.incrementAndGet();
+                        latencies.add(answered - sent);
+                    } else {
+                        errors.incrementAndGet();
                     }
-                } finally {
-                    done.countDown();
                 }
             });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("run " + clients + " clients against " + Bench.url(), e);
         }
-        done.await();
         sampler.join();
-        return new Phase(counted.get() / (double) seconds, counted.get() + errors.get(), errors.get(), Latencies.merge(latencies), cpu[0], cpu[1]);
+        return new Phase(counted.get() / (double) seconds, counted.get() + errors.get(), errors.get(), Latencies.merge(List.of(latencies)), cpu[0], cpu[1]);
     }
 }
