@@ -36,6 +36,12 @@ public class LeanRoutes {
     private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
     private static final CharSequence JSON_UTF8 = HttpHeaders.createOptimized("application/json;charset=UTF-8");
     private static final String HANDED_ON_BODY = LeanRoutes.class.getName() + ".body";
+    /**
+     * The order of a route for callers whose token is remembered: after the body handler (if any), before Quarkus'
+     * authentication and RESTEasy's observability handlers (which build a path matcher per request), since a
+     * remembered caller needs neither. No CORS or other per-route policy is configured for this service.
+     */
+    public static final int AHEAD_OF_QUARKUS = Integer.MIN_VALUE + 2;
 
     private final RouteAccess access;
     private final ObjectMapper mapper;
@@ -73,6 +79,11 @@ public class LeanRoutes {
                 && request.getHeader(HttpHeaders.CONTENT_TYPE) == null;
     }
 
+    /** The caller of the request's token when it is remembered and {@code rule} lets it through; null otherwise. */
+    public Caller remembered(RoutingContext context, Access rule, String operation) {
+        return access.rememberedAndPermitted(context, rule, operation);
+    }
+
     /**
      * Runs {@code then} with the caller of the request's bearer token when {@code rule} lets it call {@code operation}
      * (at once when its token is remembered); hands the request on to JAX-RS otherwise.
@@ -103,17 +114,24 @@ public class LeanRoutes {
         }
     }
 
-    /** Hands a request whose body the route has read on to JAX-RS, with that body (see {@link #restoreHandedOnBody}). */
+    /**
+     * Hands a request on to JAX-RS, with the body the route has read if any (see {@link #restoreHandedOnBody}); the
+     * routes after it see {@link #handedOn} and hand it on too.
+     */
     public static void handOn(RoutingContext context, Buffer body) {
-        context.put(HANDED_ON_BODY, body);
+        context.put(HANDED_ON_BODY, body == null ? Boolean.TRUE : body);
         context.next();
+    }
+
+    /** Whether a route before this one handed the request on (it must go on to JAX-RS). */
+    public static boolean handedOn(RoutingContext context) {
+        return context.get(HANDED_ON_BODY) != null;
     }
 
     /** Gives JAX-RS the body a route read before handing the request on: the request itself has been consumed. */
     @ServerRequestFilter(preMatching = true)
     public void restoreHandedOnBody(ContainerRequestContext request, RoutingContext context) {
-        Buffer body = context.get(HANDED_ON_BODY);
-        if (body != null) {
+        if (context.get(HANDED_ON_BODY) instanceof Buffer body) {
             request.setEntityStream(new ByteArrayInputStream(body.getBytes()));
         }
     }

@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * lets through, and — the node checks of {@link EndpointResource} — an enforcer putting an endpoint of its own node in
  * place of none or one of its own node. Anything else goes on to the JAX-RS method (a PUT with the body the route read),
  * which answers it as before (415, 413, 401, 403 with their audit lines), so each refusal has one implementation.
+ * A caller whose token is remembered is answered ahead of Quarkus' authentication handler
+ * ({@link LeanRoutes#AHEAD_OF_QUARKUS}), any other after it, once its token is verified.
  */
 @ApplicationScoped
 public class EndpointRoute {
@@ -51,6 +53,9 @@ public class EndpointRoute {
     }
 
     void install(@Observes Router router) {
+        // callers whose token is remembered are answered ahead of Quarkus' authentication; the others after it
+        router.put(PATH + ":namespace/:pod").order(LeanRoutes.AHEAD_OF_QUARKUS).handler(this::putRemembered);
+        router.delete(PATH + ":namespace/:pod").order(LeanRoutes.AHEAD_OF_QUARKUS).handler(this::deleteRemembered);
         router.put(PATH + ":namespace/:pod").handler(this::put);
         router.delete(PATH + ":namespace/:pod").handler(this::delete);
     }
@@ -60,8 +65,17 @@ public class EndpointRoute {
         return answered.get();
     }
 
+    private void putRemembered(RoutingContext context) {
+        Caller remembered = routes.plainJsonBody(context.request()) && plainPath(context) ? routes.remembered(context, putRule, PUT) : null;
+        if (remembered == null) {
+            context.next();
+        } else {
+            LeanRoutes.readBody(context, body -> put(context, remembered, body));
+        }
+    }
+
     private void put(RoutingContext context) {
-        if (!routes.plainJsonBody(context.request()) || !plainPath(context)) {
+        if (LeanRoutes.handedOn(context) || !routes.plainJsonBody(context.request()) || !plainPath(context)) {
             context.next();
             return;
         }
@@ -99,23 +113,34 @@ public class EndpointRoute {
                 failure -> routes.fail(context, operation, failure)));
     }
 
+    private void deleteRemembered(RoutingContext context) {
+        Caller remembered = LeanRoutes.noBody(context.request()) && plainPath(context) ? routes.remembered(context, deleteRule, DELETE) : null;
+        if (remembered == null) {
+            context.next();
+        } else {
+            delete(context, remembered);
+        }
+    }
+
     private void delete(RoutingContext context) {
-        if (!LeanRoutes.noBody(context.request()) || !plainPath(context)) {
+        if (LeanRoutes.handedOn(context) || !LeanRoutes.noBody(context.request()) || !plainPath(context)) {
             context.next();
             return;
         }
-        routes.whenPermitted(context, deleteRule, DELETE, caller -> {
-            HttpServerRequest request = context.request();
-            String namespace = context.pathParam("namespace");
-            String pod = context.pathParam("pod");
-            String operation = "delete endpoint " + namespace + "/" + pod;
-            ownNode(context, caller, namespace, pod, operation, null, () -> registry.delete(namespace, pod).subscribe().with(
-                    nothing -> {
-                        Audit.changed(caller, DELETE, request.method() + " " + request.path(), 204);
-                        context.response().setStatusCode(204).end();
-                    },
-                    failure -> routes.fail(context, operation, failure)));
-        });
+        routes.whenPermitted(context, deleteRule, DELETE, caller -> delete(context, caller));
+    }
+
+    private void delete(RoutingContext context, Caller caller) {
+        HttpServerRequest request = context.request();
+        String namespace = context.pathParam("namespace");
+        String pod = context.pathParam("pod");
+        String operation = "delete endpoint " + namespace + "/" + pod;
+        ownNode(context, caller, namespace, pod, operation, null, () -> registry.delete(namespace, pod).subscribe().with(
+                nothing -> {
+                    Audit.changed(caller, DELETE, request.method() + " " + request.path(), 204);
+                    context.response().setStatusCode(204).end();
+                },
+                failure -> routes.fail(context, operation, failure)));
     }
 
     /**
@@ -132,11 +157,7 @@ public class EndpointRoute {
         }
         registry.find(namespace, pod).subscribe().with(existing -> {
             if (existing != null && !caller.mayActFor(existing.node())) {
-                if (body == null) {
-                    context.next();
-                } else {
-                    LeanRoutes.handOn(context, body);
-                }
+                LeanRoutes.handOn(context, body);
                 return;
             }
             answered.incrementAndGet();
