@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The route takes only the plain case: a JSON body with a Content-Length within septum.identity.max-body-size,
  * and a bearer token whose caller the rule lets through. Anything else — another content type, no length, an
  * oversized body, no or an invalid token, a refused caller — goes on to the JAX-RS method, which answers it as before
- * (415, 413, 401, 403 with their audit lines), so each refusal has one implementation.
+ * (415, 413, 401, 403 with their audit lines), so each refusal has one implementation. It is installed twice: ahead
+ * of Quarkus' own handlers for a caller whose token it remembers, and in the usual place (after authentication) for
+ * the first request of a token, whose caller it then remembers.
  */
 @ApplicationScoped
 public class AllocationRoute {

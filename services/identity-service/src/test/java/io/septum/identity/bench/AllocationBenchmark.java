@@ -22,8 +22,8 @@ public final class AllocationBenchmark {
 
     public static void main(String[] args) throws Exception {
         int clients = Bench.intSetting("clients", 64);
-        int seconds = Bench.intSetting("seconds", 20);
-        int warmup = Bench.intSetting("warmup", 30);
+        int seconds = Bench.intSetting("seconds", 30);
+        int warmup = Bench.intSetting("warmup", 40);
         String run = Long.toString(System.currentTimeMillis(), 36);
 
         List<List<String>> created = new ArrayList<>();
