@@ -49,11 +49,13 @@ public class BucketTransactions {
 
     /**
      * Runs {@code work} between {@code begin} (BEGIN and whatever locks the transaction starts with) and COMMIT, or
-     * ROLLBACK when anything fails; one round trip each, so that a short transaction costs little more than its work.
+     * ROLLBACK when anything fails. {@code begin} and the work's first statement go out together (the connection
+     * pipelines them): a short transaction is two round trips. That is safe because the work's statements can only run
+     * inside the transaction: BEGIN fails only with the connection, and a lock that fails aborts the transaction, so the
+     * work's first statement fails too.
      */
     private static <T> Uni<T> inTransaction(SqlConnection connection, String begin, Supplier<Uni<T>> work) {
-        return connection.query(begin).execute()
-                .chain(begun -> work.get())
+        return Uni.combine().all().unis(connection.query(begin).execute(), work.get()).with((begun, done) -> done)
                 .call(() -> connection.query("COMMIT").execute())
                 .onFailure().call(() -> connection.query("ROLLBACK").execute().onFailure().recoverWithNull());
     }
