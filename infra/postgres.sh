@@ -49,8 +49,10 @@ case "$cmd" in
       port_open 127.0.0.1 "$port" && die "port $port is taken by another process; set SEPTUM_PG_PORT"
       say "starting PostgreSQL on 127.0.0.1:$port"
       touch "$SEPTUM_LOGS/postgres.log"; chown postgres "$SEPTUM_LOGS/postgres.log" 2>/dev/null || true
+      # max_wal_size: identity allocation under load writes ~1 GB of WAL a minute; with the default (1 GB) a checkpoint
+      # started every minute, and after each the first change of every index page logs the whole page again
       runuser -u postgres -- "$bindir/pg_ctl" -D "$data" -w -t 60 -l "$home/postgres.log" \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $sockdir -c max_connections=200 -c fsync=on" start >/dev/null \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $sockdir -c max_connections=200 -c fsync=on -c max_wal_size=8GB -c checkpoint_timeout=15min" start >/dev/null \
         || die "PostgreSQL did not start, see $home/postgres.log"
     fi
     psql_su -d postgres -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'septum') THEN CREATE ROLE septum LOGIN PASSWORD 'septum'; END IF; END \$\$;"

@@ -2,14 +2,11 @@ package io.septum.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,25 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Needs root (network namespaces, BPF).
  */
 @Tag("privileged")
-@ExtendWith(SharedControlPlane.class)
+@Lab(file = "infra/lab/demo.yaml", nodes = 1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoScenarioPrivilegedTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static PolicyLab lab;
-
-    @BeforeAll
-    static void startLab() throws Exception {
-        lab = PolicyLab.up("infra/lab/demo.yaml", 1);
-    }
-
-    @AfterAll
-    static void stopLab() throws Exception {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     @Order(1)

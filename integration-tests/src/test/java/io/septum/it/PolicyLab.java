@@ -193,6 +193,14 @@ public final class PolicyLab implements AutoCloseable {
     /** Deletes every policy and takes the lab down. */
     @Override
     public void close() throws IOException {
+        tearDown();
+    }
+
+    /**
+     * Deletes every policy and takes down whatever lab is up, also one whose bring-up failed half-way (there is no
+     * PolicyLab for it then).
+     */
+    static void tearDown() throws IOException {
         try {
             try {
                 SeptumCommand.run("policy", "delete", "--all");

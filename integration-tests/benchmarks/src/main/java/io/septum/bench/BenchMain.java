@@ -17,8 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code septum-benchmarks datapath|policy-latency|policy-compute|policy-apply|…}: runs one benchmark, prints progress on standard error and,
- * last, its figures as one line of JSON on standard output. BENCHMARKS.md names and explains every figure.
+ * {@code septum-benchmarks <benchmark> [options]}: runs one benchmark, prints progress on standard error and, last, its
+ * figures as one line of JSON on standard output. BENCHMARKS.md names and explains every figure. The benchmarks are
+ * the subcommands below, one {@link BenchmarkCommand} each: that list is the one table of them, picocli dispatches by
+ * name from it and makes the usage (names, descriptions, options) from it.
  */
 @Command(name = "septum-benchmarks", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.DatapathCommand.class, BenchMain.PolicyLatencyCommand.class, BenchMain.PolicyComputeCommand.class,
@@ -32,13 +34,25 @@ public final class BenchMain {
         System.exit(new CommandLine(new BenchMain()).execute(args));
     }
 
-    static void printResult(ObjectNode result) throws Exception {
-        System.out.println(JSON.writeValueAsString(result));
+    /**
+     * One benchmark's subcommand: its options make the benchmark's own Options (--quick picks the small defaults, each
+     * option given replaces one), and {@link #run} runs it; the figures go out as one line of JSON.
+     */
+    abstract static class BenchmarkCommand implements Callable<Integer> {
+
+        /** Runs the benchmark as the options say; its figures. */
+        abstract ObjectNode run() throws Exception;
+
+        @Override
+        public final Integer call() throws Exception {
+            System.out.println(JSON.writeValueAsString(run()));
+            return 0;
+        }
     }
 
     @Command(name = "datapath", description = "Packet rate, TCP throughput and connection rate through a pod's veth: "
             + "no program vs Septum (10 to 100,000 policy entries) vs iptables and ipset.")
-    static final class DatapathCommand implements Callable<Integer> {
+    static final class DatapathCommand extends BenchmarkCommand {
         @Option(names = "--quick", description = "Every mode once for 1 s: a smoke test of the harness, not figures to quote.")
         boolean quick;
         @Option(names = "--repeats", description = "Runs of every mode (default 11).")
@@ -61,7 +75,7 @@ public final class BenchMain {
         Integer pairs;
 
         @Override
-        public Integer call() throws Exception {
+        ObjectNode run() throws Exception {
             DatapathBenchmark.Options base = quick ? DatapathBenchmark.Options.quick() : DatapathBenchmark.Options.full();
             DatapathBenchmark.Options options = new DatapathBenchmark.Options(
                     repeats != null ? repeats : base.repeats(),
@@ -70,14 +84,13 @@ public final class BenchMain {
                     ruleSizes != null ? ruleSizes : base.ruleSizes(),
                     workloads != null ? workloads.stream().map(BenchMain::workload).toList() : base.workloads(),
                     !noPin, programStats, pairs != null ? pairs : base.pairs());
-            printResult(new DatapathBenchmark(options, System.err).run());
-            return 0;
+            return new DatapathBenchmark(options, System.err).run();
         }
     }
 
     @Command(name = "flows", description = "Flow events/s from the BPF ring buffer through the enforcer's exporter and NATS to "
             + "flow-service with enrichment, losses counted (needs the bench NATS on :4224).")
-    static final class FlowsCommand implements Callable<Integer> {
+    static final class FlowsCommand extends BenchmarkCommand {
         @Option(names = "--quick", description = "2 s of generation: a smoke test of the harness, not figures to quote.")
         boolean quick;
         @Option(names = "--seconds", description = "Generation time in seconds (default 10).")
@@ -86,17 +99,16 @@ public final class BenchMain {
         Integer ringBytes;
 
         @Override
-        public Integer call() throws Exception {
+        ObjectNode run() throws Exception {
             FlowsBenchmark.Options base = quick ? FlowsBenchmark.Options.quick() : FlowsBenchmark.Options.full();
-            printResult(new FlowsBenchmark(new FlowsBenchmark.Options(seconds != null ? seconds : base.seconds(), base.repeat(),
-                    ringBytes != null ? ringBytes : base.ringBytes()), System.err).run());
-            return 0;
+            return new FlowsBenchmark(new FlowsBenchmark.Options(seconds != null ? seconds : base.seconds(), base.repeat(),
+                    ringBytes != null ? ringBytes : base.ringBytes()), System.err).run();
         }
     }
 
     @Command(name = "flow-cost", description = "The packet-rate cost of flow events, same run: Septum's datapath with events off, "
             + "per new connection (the default) and per packet, beside no program; one UDP flow's packets/s and new TCP connections/s.")
-    static final class FlowCostCommand implements Callable<Integer> {
+    static final class FlowCostCommand extends BenchmarkCommand {
         @Option(names = "--quick", description = "Every mode once: a smoke test of the harness, not figures to quote.")
         boolean quick;
         @Option(names = "--repeats", description = "Runs of every mode (default 11).")
@@ -107,21 +119,20 @@ public final class BenchMain {
         boolean noPin;
 
         @Override
-        public Integer call() throws Exception {
+        ObjectNode run() throws Exception {
             DatapathBenchmark.Options base = DatapathBenchmark.Options.flowCost(repeats != null ? repeats : quick ? 1 : 11,
                     seconds != null ? seconds : 1);
             DatapathBenchmark.Options options = new DatapathBenchmark.Options(base.repeats(), base.seconds(), base.septumSizes(),
                     base.ruleSizes(), base.workloads(), !noPin, false, base.pairs(), base.eventModes());
             ObjectNode result = new DatapathBenchmark(options, System.err).run();
             result.put("benchmark", "flow-cost");
-            printResult(result);
-            return 0;
+            return result;
         }
     }
 
     @Command(name = "policy-latency", description = "Policy change to enforced on every node of a 3-node lab "
             + "(./septum policy apply, then ./septum policy wait), on the real services, NATS and enforcers.")
-    static final class PolicyLatencyCommand implements Callable<Integer> {
+    static final class PolicyLatencyCommand extends BenchmarkCommand {
         @Option(names = "--quick", description = "10 changes: a smoke test of the harness, not figures to quote.")
         boolean quick;
         @Option(names = "--changes", description = "Policy changes to time (default 100).")
@@ -130,18 +141,17 @@ public final class BenchMain {
         Integer nodes;
 
         @Override
-        public Integer call() throws Exception {
+        ObjectNode run() throws Exception {
             PolicyLatencyBenchmark.Options base = quick ? PolicyLatencyBenchmark.Options.quick() : PolicyLatencyBenchmark.Options.full();
             PolicyLatencyBenchmark.Options options = new PolicyLatencyBenchmark.Options(
                     changes != null ? changes : base.changes(), nodes != null ? nodes : base.nodes());
-            printResult(new PolicyLatencyBenchmark(options, System.err).run());
-            return 0;
+            return new PolicyLatencyBenchmark(options, System.err).run();
         }
     }
 
     @Command(name = "policy-compute", description = "Policy computation with the enforcer's control-plane code: "
             + "10,000 identities x 1,000 CiliumNetworkPolicy rules, resolved for every identity.")
-    static final class PolicyComputeCommand implements Callable<Integer> {
+    static final class PolicyComputeCommand extends BenchmarkCommand {
         @Option(names = "--quick", description = "1,000 identities x 100 rules, 2 rounds: a smoke test, not figures to quote.")
         boolean quick;
         @Option(names = "--identities", description = "Pod identities (default 10000).")
@@ -152,18 +162,17 @@ public final class BenchMain {
         Integer rounds;
 
         @Override
-        public Integer call() throws Exception {
+        ObjectNode run() throws Exception {
             PolicyComputeBenchmark.Options base = quick ? PolicyComputeBenchmark.Options.quick() : PolicyComputeBenchmark.Options.full();
             PolicyComputeBenchmark.Options options = new PolicyComputeBenchmark.Options(identities != null ? identities : base.identities(),
                     rules != null ? rules : base.rules(), rounds != null ? rounds : base.rounds());
-            printResult(new PolicyComputeBenchmark(options, System.err).run());
-            return 0;
+            return new PolicyComputeBenchmark(options, System.err).run();
         }
     }
 
     @Command(name = "policy-apply", description = "1,000 NetworkPolicies applied to policy-service as one GitOps bundle "
             + "(create, unchanged, dry run, update) and one request each, on the real service, PostgreSQL and NATS.")
-    static final class PolicyApplyCommand implements Callable<Integer> {
+    static final class PolicyApplyCommand extends BenchmarkCommand {
         @Option(names = "--quick", description = "100 policies, one round: a smoke test of the harness, not figures to quote.")
         boolean quick;
         @Option(names = "--policies", description = "Policies per bundle (default 1000).")
@@ -172,17 +181,16 @@ public final class BenchMain {
         Integer rounds;
 
         @Override
-        public Integer call() throws Exception {
+        ObjectNode run() throws Exception {
             PolicyApplyBenchmark.Options base = quick ? PolicyApplyBenchmark.Options.quick() : PolicyApplyBenchmark.Options.full();
-            printResult(new PolicyApplyBenchmark(new PolicyApplyBenchmark.Options(policies != null ? policies : base.policies(),
-                    rounds != null ? rounds : base.rounds()), System.err).run());
-            return 0;
+            return new PolicyApplyBenchmark(new PolicyApplyBenchmark.Options(policies != null ? policies : base.policies(),
+                    rounds != null ? rounds : base.rounds()), System.err).run();
         }
     }
 
     @Command(name = "policy-propagation", description = "Policy change to realized on 100 simulated enforcers (the enforcer's "
             + "watch, reconciler and status path with in-memory maps, many in this process), p50/p99 over 100 changes.")
-    static final class PolicyPropagationCommand implements Callable<Integer> {
+    static final class PolicyPropagationCommand extends BenchmarkCommand {
         @Option(names = "--quick", description = "10 nodes, 10 changes: a smoke test of the harness, not figures to quote.")
         boolean quick;
         @Option(names = "--nodes", description = "Simulated enforcers (default 100).")
@@ -193,12 +201,11 @@ public final class BenchMain {
         Integer changes;
 
         @Override
-        public Integer call() throws Exception {
+        ObjectNode run() throws Exception {
             PolicyPropagationBenchmark.Options base = quick ? PolicyPropagationBenchmark.Options.quick() : PolicyPropagationBenchmark.Options.full();
-            printResult(new PolicyPropagationBenchmark(new PolicyPropagationBenchmark.Options(nodes != null ? nodes : base.nodes(),
+            return new PolicyPropagationBenchmark(new PolicyPropagationBenchmark.Options(nodes != null ? nodes : base.nodes(),
                     podsPerNode != null ? podsPerNode : base.podsPerNode(), base.labelSets(),
-                    changes != null ? changes : base.changes()), System.err).run());
-            return 0;
+                    changes != null ? changes : base.changes()), System.err).run();
         }
     }
 

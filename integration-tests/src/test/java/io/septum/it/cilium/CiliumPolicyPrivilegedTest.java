@@ -2,16 +2,13 @@ package io.septum.it.cilium;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.septum.it.Lab;
 import io.septum.it.PolicyLab;
 import io.septum.it.SeptumCommand;
-import io.septum.it.SharedControlPlane;
 import io.septum.it.cilium.LabProbes.Probe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static io.septum.it.cilium.LabProbes.awaitFlow;
 import static io.septum.it.cilium.LabProbes.cases;
@@ -26,23 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with its expectation, then deletes every policy. Needs root.
  */
 @Tag("privileged")
-@ExtendWith(SharedControlPlane.class)
+@Lab(file = "infra/lab/cilium-world.yaml", nodes = 2)
 class CiliumPolicyPrivilegedTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static PolicyLab lab;
-
-    @BeforeAll
-    static void startLab() throws Exception {
-        lab = PolicyLab.up("infra/lab/cilium-world.yaml", 2);
-    }
-
-    @AfterAll
-    static void stopLab() throws Exception {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @AfterEach
     void reset() throws Exception {

@@ -1,15 +1,12 @@
 package io.septum.it.cilium;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.septum.it.Lab;
 import io.septum.it.PolicyLab;
 import io.septum.it.SeptumCommand;
-import io.septum.it.SharedControlPlane;
 import io.septum.it.cilium.LabProbes.Probe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Map;
 
@@ -27,23 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (replies of allowed connections still pass), delete (open again). Needs root.
  */
 @Tag("privileged")
-@ExtendWith(SharedControlPlane.class)
+@Lab(file = "infra/lab/cilium-hosts.yaml", nodes = 2)
 class HostPolicyPrivilegedTest {
 
     private static final String NODE_0 = "10.245.0.1";
     private static PolicyLab lab;
-
-    @BeforeAll
-    static void startLab() throws Exception {
-        lab = PolicyLab.up("infra/lab/cilium-hosts.yaml", 2);
-    }
-
-    @AfterAll
-    static void stopLab() throws Exception {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     private static final String INGRESS_POLICY = """
             apiVersion: cilium.io/v2

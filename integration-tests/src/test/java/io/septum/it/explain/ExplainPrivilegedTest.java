@@ -3,19 +3,15 @@ package io.septum.it.explain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.septum.it.ControlPlane;
+import io.septum.it.Lab;
 import io.septum.it.LabPod;
 import io.septum.it.PolicyLab;
 import io.septum.it.ProbePort;
 import io.septum.it.Reachability;
 import io.septum.it.SeptumCommand;
-import io.septum.it.SharedControlPlane;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,26 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ingress and egress isolation, named ports, namespace selectors and ipBlocks. Needs root (the lab).
  */
 @Tag("privileged")
-@ExtendWith(SharedControlPlane.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Lab(file = "infra/lab/e2e-model.yaml", nodes = 2)
 class ExplainPrivilegedTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<ProbePort> PROBES = List.of(ProbePort.TCP_80, ProbePort.TCP_81, ProbePort.UDP_80);
 
     PolicyLab lab;
-
-    @BeforeAll
-    void bringUpTheLab() throws Exception {
-        lab = PolicyLab.up("infra/lab/e2e-model.yaml", 2);
-    }
-
-    @AfterAll
-    void tearDownTheLab() throws Exception {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @AfterEach
     void resetTheLab() throws Exception {

@@ -3,17 +3,14 @@ package io.septum.it.flows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.septum.it.ControlPlane;
-import io.septum.it.PolicyLab;
+import io.septum.it.Lab;
 import io.septum.it.SeptumCommand;
-import io.septum.it.SharedControlPlane;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.URI;
@@ -33,32 +30,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rule, and filters that combine. Needs root (network namespaces, BPF).
  */
 @Tag("privileged")
-@ExtendWith(SharedControlPlane.class)
+@Lab(file = "infra/lab/demo.yaml", nodes = 1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlowObservePrivilegedTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static PolicyLab lab;
-
     @BeforeAll
-    static void startLab() throws Exception {
-        lab = PolicyLab.up("infra/lab/demo.yaml", 1);
+    static void applyBackendAccess() throws Exception {
         SeptumCommand.ok("policy", "apply", "-f", "kubernetes/examples/backend-access.yaml", "--wait");
         assertThat(probe("other")).as("other -> backend:80 under backend-access").isFalse();
         assertThat(probe("frontend")).as("frontend -> backend:80 under backend-access").isTrue();
-    }
-
-    @AfterAll
-    static void stopLab() throws Exception {
-        if (lab != null) {
-            try {
-                SeptumCommand.run("policy", "delete", "default/backend-access", "--wait");
-            } finally {
-                lab.close();
-            }
-        }
     }
 
     @Test

@@ -4,13 +4,8 @@ import io.septum.it.LabPod;
 import io.septum.it.PolicyLab;
 import io.septum.it.ProbePort;
 import io.septum.it.Reachability;
-import io.septum.it.SharedControlPlane;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.function.Predicate;
 
@@ -36,28 +31,12 @@ import static io.septum.it.ProbePort.UDP_81;
  * back). Concrete classes choose the number of nodes: the expectations are the same on one node and on
  * several, where most pairs of pods cross the underlay and are enforced on both nodes.
  */
-@ExtendWith(SharedControlPlane.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class NetworkPolicySuite {
 
-    private static final String LAB_FILE = "infra/lab/e2e-model.yaml";
+    /** The lab of every concrete class, each with its own {@code @Lab(file = LAB_FILE, nodes = …)}. */
+    static final String LAB_FILE = "infra/lab/e2e-model.yaml";
 
     PolicyLab lab;
-
-    /** How many nodes the lab has; pods are spread over them round-robin. */
-    abstract int nodes();
-
-    @BeforeAll
-    void bringUpTheLab() throws Exception {
-        lab = PolicyLab.up(LAB_FILE, nodes());
-    }
-
-    @AfterAll
-    void tearDownTheLab() throws Exception {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @AfterEach
     void resetTheLab() throws Exception {

@@ -1,5 +1,6 @@
 package io.septum.it.netpol;
 
+import io.septum.it.Lab;
 import org.junit.jupiter.api.Tag;
 
 /**
@@ -8,10 +9,6 @@ import org.junit.jupiter.api.Tag;
  * expectations are those of one node. Needs root.
  */
 @Tag("privileged")
+@Lab(file = NetworkPolicySuite.LAB_FILE, nodes = 3)
 class NetworkPolicyThreeNodesPrivilegedTest extends NetworkPolicySuite {
-
-    @Override
-    int nodes() {
-        return 3;
-    }
 }

@@ -1,15 +1,12 @@
 package io.septum.it.restart;
 
+import io.septum.it.Lab;
 import io.septum.it.LabPod;
 import io.septum.it.PolicyLab;
 import io.septum.it.ProbePort;
 import io.septum.it.SeptumCommand;
-import io.septum.it.SharedControlPlane;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * while they were down and one made afterwards must be enforced. Needs root.
  */
 @Tag("privileged")
-@ExtendWith(SharedControlPlane.class)
+@Lab(file = "infra/lab/e2e-model.yaml", nodes = 2)
 class EnforcerRestartPrivilegedTest {
 
     private static final int ECHO_PORT = 7070;
@@ -40,18 +37,6 @@ class EnforcerRestartPrivilegedTest {
     private static final int DENIED_PROBE_TIMEOUT_MS = 300;
 
     private static PolicyLab lab;
-
-    @BeforeAll
-    static void bringUpTheLab() throws Exception {
-        lab = PolicyLab.up("infra/lab/e2e-model.yaml", 2);
-    }
-
-    @AfterAll
-    static void tearDownTheLab() throws Exception {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void killedAndRestartedEnforcersLeaveEnforcementUnchangedAndThenEnforceNewPolicy() throws Exception {

@@ -2,6 +2,7 @@ package io.septum.policy.api;
 
 import io.septum.auth.Role;
 import io.septum.auth.rest.Access;
+import io.septum.auth.rest.BodyLimit;
 import io.septum.auth.rest.CurrentCaller;
 import io.septum.model.policy.FieldCursor;
 import io.septum.model.policy.PolicyObject;
@@ -16,6 +17,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -58,8 +60,9 @@ public class PolicyResource {
     @Inject
     PolicyRepository repository;
 
+    /** Looked up per request: the resource may be made before the runtime configuration the limit is read from. */
     @Inject
-    BodyLimit bodyLimit;
+    Instance<BodyLimit> bodyLimit;
 
     @Inject
 CurrentCaller access;
@@ -85,10 +88,11 @@ CurrentCaller access;
                                     @QueryParam("prune") @DefaultValue("false") String prune,
                                     @QueryParam("source") String source,
                                     String body) {
-        // Bodies sent without Content-Length pass BodyLimit's filter: check what was read.
+        // Bodies sent without Content-Length pass BodyLimitFilter: check what was read.
         long length = body.getBytes(StandardCharsets.UTF_8).length;
-        if (length > bodyLimit.limit()) {
-            return Uni.createFrom().failure(bodyLimit.tooLarge(length));
+        BodyLimit limit = bodyLimit.get();
+        if (limit.exceededBy(length)) {
+            return Uni.createFrom().failure(new ApiException(413, limit.message(APPLY, length)));
         }
         if (!FieldCursor.isDnsLabel(namespace)) {
             return Uni.createFrom().failure(new ApiException(400, APPLY + ": query parameter namespace '" + namespace
