@@ -10,6 +10,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.time.Duration;
+import java.util.function.BiConsumer;
 
 /**
  * Access to a REST operation that a service answers on a Vert.x route of its own (a hot path kept out of JAX-RS), by
@@ -25,6 +26,10 @@ import java.time.Duration;
  */
 @ApplicationScoped
 public class RouteAccess {
+
+    /** An auth failure handler that leaves the failure to JAX-RS's AccessFilter (see {@link #permitted}). */
+    private static final BiConsumer<RoutingContext, Throwable> LEAVE_TO_JAX_RS = (request, failure) -> {
+    };
 
     private final Callers callers;
     private final TokenMemory<Caller> known;
@@ -56,7 +61,13 @@ public class RouteAccess {
         if (identity == null) {
             return Uni.createFrom().nullItem();
         }
+        // A token that fails verification calls the request's auth failure handler, which on a route ahead of JAX-RS is
+        // still Quarkus' default one: it would answer 401 itself, without the JSON body and the audit line of
+        // AccessFilter. The route hands such requests on, so JAX-RS must be the one to answer them.
+        Object failureHandler = request.get(QuarkusHttpUser.AUTH_FAILURE_HANDLER);
+        request.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, LEAVE_TO_JAX_RS);
         return identity.map(id -> {
+            restore(request, failureHandler);
             if (id.isAnonymous()) {
                 return null;
             }
@@ -65,7 +76,18 @@ public class RouteAccess {
                 known.remember(authorization, caller, jwt.getExpirationTime() * 1000L, now);
             }
             return allowed(caller, request, rule, operation);
-        }).onFailure().recoverWithNull();
+        }).onFailure().recoverWithItem(failure -> {
+            restore(request, failureHandler);
+            return null;
+        });
+    }
+
+    private static void restore(RoutingContext request, Object failureHandler) {
+        if (failureHandler == null) {
+            request.remove(QuarkusHttpUser.AUTH_FAILURE_HANDLER);
+        } else {
+            request.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, failureHandler);
+        }
     }
 
     /**
