@@ -1,17 +1,13 @@
 package io.septum.identity.allocation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.septum.auth.rest.Access;
 import io.septum.auth.rest.Audit;
 import io.septum.auth.rest.Caller;
 import io.septum.auth.rest.RouteAccess;
-import io.septum.identity.api.ApiException;
 import io.septum.identity.api.ErrorMappers;
-import io.septum.model.api.ErrorResponse;
+import io.septum.identity.api.LeanRoutes;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,39 +37,22 @@ import java.util.concurrent.atomic.AtomicLong;
 public class AllocationRoute {
 
     static final String PATH = "/v1/identities";
-    /**
-     * The order of the route for callers whose token is remembered: after the body handler (if any), before Quarkus'
-     * authentication and RESTEasy's observability handlers (which build a path matcher per request), since a
-     * remembered caller needs neither. No CORS or other per-route policy is configured for this service.
-     */
-    private static final int AHEAD_OF_QUARKUS = Integer.MIN_VALUE + 2;
     /** As the audit log names operations: the JAX-RS method's name and the request. */
     private static final String OPERATION = "allocateIdentity";
     private static final String OBJECT = "POST " + PATH;
-    private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
-    private static final CharSequence JSON_UTF8 = HttpHeaders.createOptimized("application/json;charset=UTF-8");
 
     private final AllocationRequests requests;
-    private final RouteAccess access;
-    private final ObjectMapper mapper;
-    private final long maxBody;
-    private final Access rule;
+    private final LeanRoutes routes;
+    private final Access rule = LeanRoutes.rule(IdentityResource.class, OPERATION, AllocateIdentityRequest.class);
     private final AtomicLong answered = new AtomicLong();
 
-    public AllocationRoute(AllocationRequests requests, RouteAccess access, ObjectMapper mapper, IdentityConfig config) {
+    public AllocationRoute(AllocationRequests requests, LeanRoutes routes) {
         this.requests = requests;
-        this.access = access;
-        this.mapper = mapper;
-        this.maxBody = config.maxBodySize().asLongValue();
-        try {
-            this.rule = IdentityResource.class.getMethod(OPERATION, AllocateIdentityRequest.class).getAnnotation(Access.class);
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("IdentityResource." + OPERATION + " declares POST " + PATH + " and its access rule", e);
-        }
+        this.routes = routes;
     }
 
     void install(@Observes Router router) {
-        router.post(PATH).order(AHEAD_OF_QUARKUS).handler(this::handleRemembered);
+        router.post(PATH).order(LeanRoutes.AHEAD_OF_QUARKUS).handler(this::handleRemembered);
         router.post(PATH).handler(this::handle);
     }
 
@@ -84,113 +63,47 @@ public class AllocationRoute {
 
     /** A plain request of a caller whose token is remembered: needs none of Quarkus' handlers. */
     private void handleRemembered(RoutingContext context) {
-        Caller remembered = plain(context.request()) ? access.rememberedAndPermitted(context, rule, OPERATION) : null;
+        Caller remembered = routes.plainJsonBody(context.request()) ? routes.remembered(context, rule, OPERATION) : null;
         if (remembered == null) {
             context.next();
         } else {
-            read(context, remembered);
+            LeanRoutes.readBody(context, body -> answer(context, remembered, body));
         }
     }
 
     private void handle(RoutingContext context) {
-        if (!plain(context.request())) {
+        if (!routes.plainJsonBody(context.request())) {
             context.next();
             return;
         }
-        Caller remembered = access.rememberedAndPermitted(context, rule, OPERATION);
-        if (remembered != null) {
-            read(context, remembered);
-            return;
-        }
-        access.permitted(context, rule, OPERATION).subscribe().with(caller -> {
-            if (caller == null) {
-                context.next();
-            } else {
-                read(context, caller);
-            }
-        }, context::fail);
-    }
-
-    private void read(RoutingContext context, Caller caller) {
-        if (context.body().available()) {
-            answer(context, caller, context.body().buffer());
-        } else {
-            HttpServerRequest request = context.request();
-            request.body().onSuccess(body -> answer(context, caller, body)).onFailure(context::fail);
-            request.resume();
-        }
+        routes.whenPermitted(context, rule, OPERATION, caller -> LeanRoutes.readBody(context, body -> answer(context, caller, body)));
     }
 
     private void answer(RoutingContext context, Caller caller, Buffer body) {
         answered.incrementAndGet();
         List<String> labels;
         try {
-            labels = body == null || body.length() == 0 ? null : mapper.readValue(body.getBytes(), AllocateIdentityRequest.class).labels();
+            labels = body == null || body.length() == 0 ? null : routes.mapper().readValue(body.getBytes(), AllocateIdentityRequest.class).labels();
         } catch (JsonProcessingException e) {
-            respond(context, ErrorMappers.unreadable(e, OBJECT));
+            routes.refuse(context, ErrorMappers.unreadable(e, OBJECT));
             return;
         } catch (IOException | RuntimeException e) {
-            fail(context, e);
+            routes.fail(context, IdentityResource.ALLOCATE, e);
             return;
         }
         try {
             requests.allocate(labels, (allocation, failure) -> {
                 if (failure != null) {
-                    fail(context, failure);
+                    routes.fail(context, IdentityResource.ALLOCATE, failure);
                     return;
                 }
                 int status = allocation.created() ? 201 : 200;
-                byte[] json;
-                try {
-                    json = mapper.writeValueAsBytes(allocation.identity());
-                } catch (JsonProcessingException e) {
-                    fail(context, e);
-                    return;
-                }
-                context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8).end(Buffer.buffer(json));
+                // audited before the answer goes out, as the JAX-RS method's filter does
                 Audit.changed(caller, OPERATION, OBJECT, status);
+                routes.answer(context, IdentityResource.ALLOCATE, status, allocation.identity());
             });
         } catch (RuntimeException e) {
-            fail(context, e);
+            routes.fail(context, IdentityResource.ALLOCATE, e);
         }
-    }
-
-    private void fail(RoutingContext context, Throwable failure) {
-        respond(context, ErrorMappers.body((ApiException) ApiException.in(IdentityResource.ALLOCATE).apply(failure)));
-    }
-
-    private void respond(RoutingContext context, ErrorResponse error) {
-        byte[] json;
-        try {
-            json = mapper.writeValueAsBytes(error);
-        } catch (JsonProcessingException e) {
-            context.fail(e);
-            return;
-        }
-        context.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(json));
-    }
-
-    /** A JSON body with a length within the limit: the only requests the route answers. */
-    private boolean plain(HttpServerRequest request) {
-        long length = length(request.getHeader(HttpHeaders.CONTENT_LENGTH));
-        return length >= 0 && length <= maxBody && json(request.getHeader(HttpHeaders.CONTENT_TYPE));
-    }
-
-    /** The Content-Length, -1 when absent or not a number. */
-    private static long length(String header) {
-        if (header == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(header.strip());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    /** application/json, with parameters or not, as JAX-RS's @Consumes matches it. */
-    private static boolean json(String type) {
-        return type != null && type.regionMatches(true, 0, "application/json", 0, 16)
-                && (type.length() == 16 || type.charAt(16) == ';' || type.charAt(16) == ' ');
     }
 }

@@ -19,8 +19,8 @@ import java.io.ByteArrayInputStream;
 import java.util.function.Consumer;
 
 /**
- * What the Vert.x routes that answer hot operations ahead of RESTEasy Reactive need (endpoints' {@code EndpointRoute};
- * allocation's {@code AllocationRoute} still has the same parts of its own): which requests are the plain case a route answers, the
+ * What the Vert.x routes that answer hot operations ahead of RESTEasy Reactive need (allocation's {@code AllocationRoute},
+ * endpoints' {@code EndpointRoute}): which requests are the plain case a route answers, the
  * access rule of the JAX-RS method, reading the body, answering JSON and ErrorResponse bodies with the service's
  * ObjectMapper — and handing everything else on to the JAX-RS method, which answers it (413, 415, 401, 403 and their
  * audit lines) as it answers every other operation, so that each refusal has one implementation.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.septum.auth.testing.AccessTable;
 import io.septum.auth.testing.TestTokens;
 import io.septum.identity.testing.ServiceTest;
 import io.septum.model.kv.Buckets;
@@ -118,14 +119,28 @@ class AllocationRouteTest extends ServiceTest {
                 "changed status=201 " + line, "changed status=200 " + line);
     }
 
+    @Test
+    void anInvalidTokenIsAnsweredByTheJaxRsMethodAsEveryRefusalIs() throws Exception {
+        String body = "{\"labels\":[\"k8s:app=known\"]}";
+        long before = route.answered();
+        Answer refused = send(body, true, AccessTable.invalidTokens().get("expired"));
+        assertThat(refused.status).isEqualTo(401);
+        assertThat(refused.body.path("status").asInt()).as("an ErrorResponse, not an empty 401").isEqualTo(401);
+        assertThat(route.answered()).as("handed on").isEqualTo(before);
+    }
+
     /** POST /v1/identities as admin: with a Content-Length (the route's case) or chunked (JAX-RS's). */
     private Answer send(String body, boolean withLength) throws Exception {
+        return send(body, withLength, TestTokens.admin());
+    }
+
+    private Answer send(String body, boolean withLength, String token) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         HttpRequest.BodyPublisher publisher = withLength ? HttpRequest.BodyPublishers.ofByteArray(bytes)
                 : HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes));
         HttpRequest request = HttpRequest.newBuilder(URI.create(identities.toString()))
                 .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + TestTokens.admin())
+                .header("Authorization", "Bearer " + token)
                 .POST(publisher).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), JSON.readTree(response.body()));
