@@ -6,11 +6,11 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.septum.auth.testing.AccessTable;
 import io.septum.auth.testing.TestTokens;
+import io.septum.identity.testing.AuditLines;
 import io.septum.identity.testing.ServiceTest;
 import io.septum.model.kv.Buckets;
 import io.septum.model.kv.IdentityRecord;
 import jakarta.inject.Inject;
-import org.jboss.logmanager.formatters.PatternFormatter;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -21,10 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AllocationRouteTest extends ServiceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final PatternFormatter MESSAGE = new PatternFormatter("%s");
     /** Bodies whose answer does not depend on what was allocated before: known, reserved, every kind of bad input. */
     private static final List<String> BODIES = List.of(
             "{\"labels\":[\"reserved:host\"]}",
@@ -82,24 +77,8 @@ class AllocationRouteTest extends ServiceTest {
 
     @Test
     void aNewSetIsCreatedOnceWhicheverWayItCameAndEachChangeIsAudited() throws Exception {
-        List<String> audit = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                audit.add(MESSAGE.format(record));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger auditLog = Logger.getLogger("septum.audit");
-        auditLog.addHandler(handler);
-        try {
+        List<String> audit;
+        try (AuditLines lines = AuditLines.capture()) {
             for (boolean routeFirst : List.of(true, false)) {
                 String body = "{\"labels\":[\"k8s:app=new-" + routeFirst + "\"]}";
                 Answer first = send(body, routeFirst);
@@ -111,8 +90,7 @@ class AllocationRouteTest extends ServiceTest {
                 assertThat(kv.get(Buckets.IDENTITIES, IdentityRecord.key(first.body.path("id").asInt()), IdentityRecord.class))
                         .as("in the bucket when answered").isNotNull();
             }
-        } finally {
-            auditLog.removeHandler(handler);
+            audit = lines.lines();
         }
         String line = "subject=test-admin roles=[septum-admin] operation=allocateIdentity object=POST /v1/identities";
         assertThat(audit).containsExactly("changed status=201 " + line, "changed status=200 " + line,

@@ -10,11 +10,11 @@ import io.septum.auth.testing.AccessTable;
 import io.septum.auth.testing.TestTokens;
 import io.septum.auth.token.TokenClaims;
 import io.septum.identity.testing.Api;
+import io.septum.identity.testing.AuditLines;
 import io.septum.identity.testing.ServiceTest;
 import io.septum.model.kv.Buckets;
 import io.septum.model.kv.IpcacheRecord;
 import jakarta.inject.Inject;
-import org.jboss.logmanager.formatters.PatternFormatter;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -31,10 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +48,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EndpointRouteTest extends ServiceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final PatternFormatter MESSAGE = new PatternFormatter("%s");
     private static final String ADMIN = TestTokens.admin();
     private static final String NODE_1 = TestTokens.mint(TokenClaims.enforcer("node-1", Duration.ofHours(1)));
     private static final String NODE_2 = TestTokens.mint(TokenClaims.enforcer("node-2", Duration.ofHours(1)));
@@ -171,28 +166,11 @@ class EndpointRouteTest extends ServiceTest {
     }
 
     private Outcome run(Case c, boolean plain) throws Exception {
-        List<String> audit = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                audit.add(MESSAGE.format(record));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger auditLog = Logger.getLogger("septum.audit");
-        auditLog.addHandler(handler);
         Answer answer;
-        try {
+        List<String> audit;
+        try (AuditLines lines = AuditLines.capture()) {
             answer = send(c, plain);
-        } finally {
-            auditLog.removeHandler(handler);
+            audit = lines.lines();
         }
         return new Outcome(answer, storedEndpoints(), ipcache(), audit);
     }
