@@ -1,6 +1,8 @@
 package io.septum.identity.distribution;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
+import io.vertx.core.Future;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,9 +43,18 @@ public class BucketTransactions {
      * in order, after it succeeds and before the commit. Any failure rolls everything back.
      */
     public <T> Uni<T> run(BiFunction<SqlConnection, BucketChanges, Uni<T>> work) {
-        return pool.withConnection(connection -> {
+        return Uni.createFrom().deferred(() -> UniHelper.toUni(runPlain(
+                (connection, changes) -> UniHelper.toFuture(work.apply(SqlConnection.newInstance(connection), changes)))));
+    }
+
+    /**
+     * As {@link #run}, in plain Vert.x futures: for work answered by callbacks, without a Mutiny pipeline (and the
+     * context capture of each of its operators) per call. Completes on the connection's Vert.x context.
+     */
+    public <T> Future<T> runPlain(BiFunction<io.vertx.sqlclient.SqlConnection, BucketChanges, Future<T>> work) {
+        return pool.getDelegate().withConnection(connection -> {
             BucketChanges changes = new BucketChanges();
-            return inTransaction(connection, BEGIN_SHARED, () -> work.apply(connection, changes).call(() -> writer.apply(changes)));
+            return inTransaction(connection, BEGIN_SHARED, () -> work.apply(connection, changes).compose(done -> writer.write(changes).map(done)));
         });
     }
 
@@ -54,9 +65,20 @@ public class BucketTransactions {
      * inside the transaction: BEGIN fails only with the connection, and a lock that fails aborts the transaction, so the
      * work's first statement fails too.
      */
-    private static <T> Uni<T> inTransaction(SqlConnection connection, String begin, Supplier<Uni<T>> work) {
-        return Uni.combine().all().unis(connection.query(begin).execute(), work.get()).with((begun, done) -> done)
-                .call(() -> connection.query("COMMIT").execute())
-                .onFailure().call(() -> connection.query("ROLLBACK").execute().onFailure().recoverWithNull());
+    private static <T> Future<T> inTransaction(io.vertx.sqlclient.SqlConnection connection, String begin, Supplier<Future<T>> work) {
+        Future<?> begun = connection.query(begin).execute();
+        Future<T> done = started(work);
+        return Future.all(begun, done)
+                .compose(both -> connection.query("COMMIT").execute().map(done.result()))
+                .recover(failure -> connection.query("ROLLBACK").execute().transform(ignored -> Future.failedFuture(failure)));
+    }
+
+    /** The work's future, or its failure when it throws instead. */
+    private static <T> Future<T> started(Supplier<Future<T>> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 }

@@ -13,8 +13,8 @@ import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.impl.Headers;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -69,15 +69,16 @@ public class BucketWriter {
      * Writes the changes, in order; fails with {@link DistributionException} naming the first write NATS refused (or did
      * not acknowledge within the request timeout). Completes on the caller's Vert.x context, if it has one.
      */
-    public Uni<Void> apply(BucketChanges changes) {
+    public Future<Void> write(BucketChanges changes) {
         if (changes.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Future.succeededFuture();
         }
-        return Uni.createFrom().deferred(() -> {
-            Context context = Vertx.currentContext();
-            Uni<Void> written = Uni.createFrom().completionStage(() -> publish(changes.list()));
-            return context == null ? written : written.emitOn(task -> context.runOnContext(ignored -> task.run()));
-        });
+        Context context = Vertx.currentContext();
+        CompletableFuture<Void> published = publish(changes.list());
+        Future<Void> written = context == null ? Future.fromCompletionStage(published) : Future.fromCompletionStage(published, context);
+        // the DistributionException itself, not the CompletionException the future's stage wraps it in
+        return written.recover(failure -> Future.failedFuture(failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure));
     }
 
     /** Publishes every change and completes when all are acknowledged, or fails naming the first that was not. */

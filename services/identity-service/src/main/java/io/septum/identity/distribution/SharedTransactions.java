@@ -2,15 +2,16 @@ package io.septum.identity.distribution;
 
 import io.septum.identity.allocation.IdentityConfig;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -30,10 +31,15 @@ import java.util.function.Supplier;
  * the answer of the write that caused it only. Writes run in the order of their {@code lockOrder} (ties in arrival
  * order): writes whose locks are taken in that order — an endpoint's identity labels — cannot deadlock two shared
  * transactions.
+ *
+ * <p>Writes are answered through callbacks ({@link Outcome}), on the thread that ends their transaction, and their
+ * statements run on the plain Vert.x connection: no Mutiny pipeline (and the context capture of each of its operators)
+ * per write, which had cost as much CPU as the rest of the write's path in the service.
  */
 @ApplicationScoped
 public class SharedTransactions {
 
+    private static final Logger LOG = Logger.getLogger(SharedTransactions.class);
     private static final Comparator<Pending<?>> ORDER = Comparator.comparing(p -> p.lockOrder);
 
     private final BucketTransactions transactions;
@@ -70,45 +76,69 @@ public class SharedTransactions {
         }
     }
 
+    /** A write: sends its one statement on the connection; reading the statement's rows adds its bucket changes. */
+    @FunctionalInterface
+    public interface Write<T> {
+        Future<Answer<T>> send(SqlConnection connection, BucketChanges changes);
+    }
+
+    /** Told the outcome of one write: its value, or its refusal or the failure of its transaction. */
+    @FunctionalInterface
+    public interface Outcome<T> {
+        void answer(T value, Throwable failure);
+
+        /** A Uni of the outcome of what {@code start} starts (for callers that want one, such as JAX-RS methods). */
+        static <T> Uni<T> uni(Consumer<Outcome<T>> start) {
+            return Uni.createFrom().emitter(emitter -> start.accept((value, failure) -> {
+                if (failure != null) {
+                    emitter.fail(failure);
+                } else {
+                    emitter.complete(value);
+                }
+            }));
+        }
+    }
+
     /**
-     * Runs {@code write} (one statement) in a transaction holding the bucket lock, possibly shared with others; fails
-     * with its refusal, if it answers one.
+     * Runs {@code write} (one statement) in a transaction holding the bucket lock, possibly shared with others, and
+     * tells {@code outcome} its value once committed, or its refusal or failure.
      */
-    public <T> Uni<T> run(String lockOrder, BiFunction<SqlConnection, BucketChanges, Uni<Answer<T>>> write) {
-        return Uni.createFrom().<Answer<T>>emitter(emitter -> queue.add(new Pending<>(lockOrder, write, emitter)))
-                .map(Answer::valueOrThrow);
+    public <T> void run(String lockOrder, Write<T> write, Outcome<T> outcome) {
+        queue.add(new Pending<>(lockOrder, write, outcome));
     }
 
     private void run(List<Pending<?>> batch) {
         if (batch.size() == 1) {
-            batch.getFirst().alone(transactions).subscribe().with(done -> queue.ended(), failure -> queue.ended());
+            batch.getFirst().alone(transactions, queue::ended);
             return;
         }
         List<Pending<?>> ordered = new ArrayList<>(batch);
         ordered.sort(ORDER);
-        transactions.run((connection, changes) -> {
+        transactions.runPlain((connection, changes) -> {
             List<BucketChanges> own = new ArrayList<>(ordered.size());
-            List<Uni<Void>> writes = new ArrayList<>(ordered.size());
+            List<Future<?>> writes = new ArrayList<>(ordered.size());
             for (Pending<?> p : ordered) {
                 BucketChanges c = new BucketChanges();
                 own.add(c);
-                writes.add(p.apply(connection, c));
+                writes.add(p.send(connection, c));
             }
             // every statement answered before the outcome (and a ROLLBACK) goes out on the connection
-            return Uni.join().all(writes).andCollectFailures().invoke(() -> {
+            return Future.join(writes).map(all -> {
                 for (int i = 0; i < ordered.size(); i++) {
                     if (!ordered.get(i).refused()) {
                         changes.addAll(own.get(i));
                     }
                 }
+                return null;
             });
-        }).subscribe().with(done -> {
+        }).onComplete(done -> {
             queue.ended();
-            sharedWrites.addAndGet(ordered.size());
-            ordered.forEach(Pending::complete);
-        }, failure -> {
-            queue.ended();
-            ordered.forEach(p -> p.alone(transactions).subscribe().with(ignored -> { }, ignored -> { }));
+            if (done.succeeded()) {
+                sharedWrites.addAndGet(ordered.size());
+                ordered.forEach(Pending::complete);
+            } else {
+                ordered.forEach(p -> p.alone(transactions, () -> { }));
+            }
         });
     }
 
@@ -120,18 +150,18 @@ public class SharedTransactions {
     /** A write waiting for its transaction, and its result once its statement answered. */
     private static final class Pending<T> {
         final String lockOrder;
-        final BiFunction<SqlConnection, BucketChanges, Uni<Answer<T>>> write;
-        final UniEmitter<? super Answer<T>> emitter;
+        final Write<T> write;
+        final Outcome<T> outcome;
         Answer<T> result;
 
-        Pending(String lockOrder, BiFunction<SqlConnection, BucketChanges, Uni<Answer<T>>> write, UniEmitter<? super Answer<T>> emitter) {
+        Pending(String lockOrder, Write<T> write, Outcome<T> outcome) {
             this.lockOrder = lockOrder;
             this.write = write;
-            this.emitter = emitter;
+            this.outcome = outcome;
         }
 
-        Uni<Void> apply(SqlConnection connection, BucketChanges changes) {
-            return write.apply(connection, changes).invoke(r -> result = r).replaceWithVoid();
+        Future<Answer<T>> send(SqlConnection connection, BucketChanges changes) {
+            return started(connection, changes).onSuccess(r -> result = r);
         }
 
         boolean refused() {
@@ -139,18 +169,35 @@ public class SharedTransactions {
         }
 
         void complete() {
-            emitter.complete(result);
+            answer(result.value(), result.refusal());
         }
 
-        /** In a transaction of its own; answers the caller, and completes (never fails) when that is done. */
-        Uni<Void> alone(BucketTransactions transactions) {
+        /** In a transaction of its own; runs {@code ended} when the transaction is over, then answers the caller. */
+        void alone(BucketTransactions transactions, Runnable ended) {
             // a refusal alone: thrown inside, so that the transaction rolls back (it changed nothing anyway)
-            return transactions.run((connection, changes) -> write.apply(connection, changes).map(Answer::valueOrThrow)
-                            .map(value -> new Answer<T>(value, null)))
-                    .invoke(emitter::complete)
-                    .onFailure().invoke(emitter::fail)
-                    .replaceWithVoid()
-                    .onFailure().recoverWithNull();
+            transactions.runPlain((connection, changes) -> started(connection, changes).map(Answer::valueOrThrow))
+                    .onComplete(done -> {
+                        ended.run();
+                        answer(done.result(), done.cause());
+                    });
+        }
+
+        /** The statement sent, or the failure of sending it. */
+        private Future<Answer<T>> started(SqlConnection connection, BucketChanges changes) {
+            try {
+                return write.send(connection, changes);
+            } catch (RuntimeException e) {
+                return Future.failedFuture(e);
+            }
+        }
+
+        /** Whatever the caller's callback throws must not keep the other writes of the batch from their answers. */
+        private void answer(T value, Throwable failure) {
+            try {
+                outcome.answer(value, failure);
+            } catch (RuntimeException e) {
+                LOG.error("answer a shared endpoint write: " + e, e);
+            }
         }
     }
 }

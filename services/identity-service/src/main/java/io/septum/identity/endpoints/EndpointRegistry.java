@@ -10,6 +10,7 @@ import io.septum.identity.distribution.BucketChanges;
 import io.septum.identity.distribution.BucketTransactions;
 import io.septum.identity.distribution.SharedTransactions;
 import io.septum.identity.distribution.SharedTransactions.Answer;
+import io.septum.identity.distribution.SharedTransactions.Outcome;
 import io.septum.identity.namespaces.KnownNamespaces;
 import io.septum.identity.namespaces.LabelsColumn;
 import io.septum.identity.namespaces.NamespaceMembers;
@@ -81,41 +82,58 @@ public class EndpointRegistry implements NamespaceMembers {
      * namespace must exist; an address held by another endpoint is a conflict.
      */
     public Uni<Endpoint> put(String namespace, String pod, EndpointSpec spec) {
-        return put(namespace, pod, spec, namespaces.labels(namespace), 0)
-                .onFailure(e -> violates(e, "endpoint_ip_key")).transform(e -> ipTaken(spec.ip(), "another endpoint"))
-                .onFailure(e -> violates(e, "endpoint_pod_key")).transform(e -> ApiException.conflict(
-                        "endpoint " + namespace + "/" + pod + " was created by a concurrent request; retry"));
+        return Outcome.uni(outcome -> put(namespace, pod, spec, outcome));
     }
 
-    private Uni<Endpoint> put(String namespace, String pod, EndpointSpec spec, Map<String, String> namespaceLabels, int attempt) {
-        return Uni.createFrom().deferred(() -> {
+    /** As {@link #put(String, String, EndpointSpec)}, the outcome handed to {@code outcome} when its transaction ends. */
+    public void put(String namespace, String pod, EndpointSpec spec, Outcome<Endpoint> outcome) {
+        put(namespace, pod, spec, namespaces.labels(namespace), 0, (endpoint, failure) -> outcome.answer(endpoint,
+                violates(failure, "endpoint_ip_key") ? ipTaken(spec.ip(), "another endpoint")
+                        : violates(failure, "endpoint_pod_key") ? ApiException.conflict(
+                        "endpoint " + namespace + "/" + pod + " was created by a concurrent request; retry")
+                        : failure));
+    }
+
+    private void put(String namespace, String pod, EndpointSpec spec, Map<String, String> namespaceLabels, int attempt,
+                     Outcome<Endpoint> outcome) {
+        IdentityLabels relevant;
+        String namedPorts;
+        io.vertx.sqlclient.Tuple arguments;
+        try {
             // unknown namespace labels: the first round only learns them
-            IdentityLabels relevant = namespaceLabels == null ? null
+            relevant = namespaceLabels == null ? null
                     : IdentityLabels.of(allocator.relevant(K8sIdentityLabels.forPod(namespace, spec.labels(), namespaceLabels)));
-            String namedPorts = NamedPortsJson.write(spec.namedPorts());
-            Tuple arguments = Tuple.tuple().addString(namespace).addString(pod).addString(spec.node()).addString(spec.ip())
+            namedPorts = NamedPortsJson.write(spec.namedPorts());
+            arguments = io.vertx.sqlclient.Tuple.tuple().addString(namespace).addString(pod).addString(spec.node()).addString(spec.ip())
                     .addValue(LabelsColumn.write(spec.labels()))
                     .addString(namedPorts)
                     .addValue(namespaceLabels == null ? null : LabelsColumn.write(namespaceLabels))
                     .addString(relevant == null ? null : relevant.canonical())
                     .addDouble(leaseSeconds);
-            // shared transactions take writes in the order of the identity they lock (see SharedTransactions)
-            return shared.run(relevant == null ? "" : relevant.canonical(), (connection, changes) -> connection.preparedQuery(PUT).execute(arguments)
-                    .map(rows -> Answer.of(() -> stored(rows.iterator().next(), namespace, pod, spec, relevant, namedPorts, changes),
-                            e -> e instanceof ApiException || e instanceof NamespaceChanged)));
-        }).onFailure(NamespaceChanged.class).recoverWithUni(failure -> {
-            Map<String, String> current = failure.labels;
-            namespaces.remember(namespace, current);
-            if (attempt >= NAMESPACE_RETRIES) {
-                return Uni.createFrom().failure(ApiException.conflict("the labels of namespace " + namespace
-                        + " kept changing while the endpoint was stored; retry"));
+        } catch (RuntimeException e) {
+            outcome.answer(null, e);
+            return;
+        }
+        // shared transactions take writes in the order of the identity they lock (see SharedTransactions)
+        shared.run(relevant == null ? "" : relevant.canonical(), (connection, changes) -> connection.preparedQuery(PUT).execute(arguments)
+                .map(rows -> Answer.of(() -> stored(rows.iterator().next(), namespace, pod, spec, relevant, namedPorts, changes),
+                        e -> e instanceof ApiException || e instanceof NamespaceChanged)), (endpoint, failure) -> {
+            if (!(failure instanceof NamespaceChanged changed)) {
+                outcome.answer(endpoint, failure);
+                return;
             }
-            return put(namespace, pod, spec, current, attempt + 1);
+            namespaces.remember(namespace, changed.labels);
+            if (attempt >= NAMESPACE_RETRIES) {
+                outcome.answer(null, ApiException.conflict("the labels of namespace " + namespace
+                        + " kept changing while the endpoint was stored; retry"));
+                return;
+            }
+            put(namespace, pod, spec, changed.labels, attempt + 1, outcome);
         });
     }
 
     /** The endpoint as put_endpoint stored it, with the bucket writes that implies; or the failure it reported. */
-    private Endpoint stored(Row row, String namespace, String pod, EndpointSpec spec, IdentityLabels relevant, String namedPorts,
+    private Endpoint stored(io.vertx.sqlclient.Row row, String namespace, String pod, EndpointSpec spec, IdentityLabels relevant, String namedPorts,
                             BucketChanges changes) {
         switch (row.getString("outcome")) {
             case "no-namespace" -> {
@@ -153,16 +171,21 @@ public class EndpointRegistry implements NamespaceMembers {
 
     /** Deletes the endpoint and its ipcache entry (it locks no identity); its identity stays until collected. */
     public Uni<Void> delete(String namespace, String pod) {
-        return shared.run("", (connection, changes) -> connection
+        return Outcome.uni(outcome -> delete(namespace, pod, outcome));
+    }
+
+    /** As {@link #delete(String, String)}, the outcome handed to {@code outcome} when its transaction ends. */
+    public void delete(String namespace, String pod, Outcome<Void> outcome) {
+        shared.run("", (connection, changes) -> connection
                 .preparedQuery("DELETE FROM endpoint WHERE namespace = $1 AND pod = $2 RETURNING ip")
-                .execute(Tuple.of(namespace, pod))
+                .execute(io.vertx.sqlclient.Tuple.of(namespace, pod))
                 .map(rows -> Answer.<Void>of(() -> {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("endpoint " + namespace + "/" + pod + " does not exist");
                     }
                     changes.deleteIpcache(prefix(rows.iterator().next().getString("ip")));
                     return null;
-                }, ApiException.class::isInstance)));
+                }, ApiException.class::isInstance)), outcome);
     }
 
     /**

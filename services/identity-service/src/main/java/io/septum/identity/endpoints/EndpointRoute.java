@@ -104,13 +104,15 @@ public class EndpointRoute {
             LeanRoutes.handOn(context, body);
             return;
         }
-        ownNode(context, caller, namespace, pod, operation, body, () -> registry.put(namespace, pod, checked).subscribe().with(
-                endpoint -> {
-                    // audited before the answer, as JAX-RS's response filter does: a client that has the answer finds the line
-                    Audit.changed(caller, PUT, request.method() + " " + request.path(), 200);
-                    routes.answer(context, operation, 200, endpoint);
-                },
-                failure -> routes.fail(context, operation, failure)));
+        ownNode(context, caller, namespace, pod, operation, body, () -> registry.put(namespace, pod, checked, (endpoint, failure) -> {
+            if (failure != null) {
+                routes.fail(context, operation, failure);
+                return;
+            }
+            // audited before the answer, as JAX-RS's response filter does: a client that has the answer finds the line
+            Audit.changed(caller, PUT, request.method() + " " + request.path(), 200);
+            routes.answer(context, operation, 200, endpoint);
+        }));
     }
 
     private void deleteRemembered(RoutingContext context) {
@@ -135,12 +137,14 @@ public class EndpointRoute {
         String namespace = context.pathParam("namespace");
         String pod = context.pathParam("pod");
         String operation = "delete endpoint " + namespace + "/" + pod;
-        ownNode(context, caller, namespace, pod, operation, null, () -> registry.delete(namespace, pod).subscribe().with(
-                nothing -> {
-                    Audit.changed(caller, DELETE, request.method() + " " + request.path(), 204);
-                    context.response().setStatusCode(204).end();
-                },
-                failure -> routes.fail(context, operation, failure)));
+        ownNode(context, caller, namespace, pod, operation, null, () -> registry.delete(namespace, pod, (nothing, failure) -> {
+            if (failure != null) {
+                routes.fail(context, operation, failure);
+                return;
+            }
+            Audit.changed(caller, DELETE, request.method() + " " + request.path(), 204);
+            context.response().setStatusCode(204).end();
+        }));
     }
 
     /**
