@@ -63,20 +63,20 @@ public class AllocationRoute {
 
     /** A plain request of a caller whose token is remembered: needs none of Quarkus' handlers. */
     private void handleRemembered(RoutingContext context) {
-        Caller remembered = routes.plainJsonBody(context.request()) ? routes.remembered(context, rule, OPERATION) : null;
-        if (remembered == null) {
-            context.next();
-        } else {
-            LeanRoutes.readBody(context, body -> answer(context, remembered, body));
-        }
+        routes.whenRemembered(context, this::plain, rule, OPERATION, caller -> LeanRoutes.readBody(context, body -> answer(context, caller, body)));
     }
 
     private void handle(RoutingContext context) {
-        if (!routes.plainJsonBody(context.request())) {
+        if (!plain(context)) {
             context.next();
             return;
         }
         routes.whenPermitted(context, rule, OPERATION, caller -> LeanRoutes.readBody(context, body -> answer(context, caller, body)));
+    }
+
+    /** The plain case this route answers: a JSON body within the limit. */
+    private boolean plain(RoutingContext context) {
+        return routes.plainJsonBody(context.request());
     }
 
     private void answer(RoutingContext context, Caller caller, Buffer body) {

@@ -17,6 +17,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.io.ByteArrayInputStream;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * What the Vert.x routes that answer hot operations ahead of RESTEasy Reactive need (allocation's {@code AllocationRoute},
@@ -79,9 +80,18 @@ public class LeanRoutes {
                 && request.getHeader(HttpHeaders.CONTENT_TYPE) == null;
     }
 
-    /** The caller of the request's token when it is remembered and {@code rule} lets it through; null otherwise. */
-    public Caller remembered(RoutingContext context, Access rule, String operation) {
-        return access.rememberedAndPermitted(context, rule, operation);
+    /**
+     * A route ahead of Quarkus' handlers ({@link #AHEAD_OF_QUARKUS}): runs {@code then} with the caller of a plain
+     * request (as {@code plain} decides) whose token is remembered and whose caller {@code rule} lets call
+     * {@code operation}; any other request goes on to the next route, which needs Quarkus' authentication.
+     */
+    public void whenRemembered(RoutingContext context, Predicate<RoutingContext> plain, Access rule, String operation, Consumer<Caller> then) {
+        Caller remembered = plain.test(context) ? access.rememberedAndPermitted(context, rule, operation) : null;
+        if (remembered == null) {
+            context.next();
+        } else {
+            then.accept(remembered);
+        }
     }
 
     /**

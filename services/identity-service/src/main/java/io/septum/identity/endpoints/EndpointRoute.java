@@ -66,16 +66,11 @@ public class EndpointRoute {
     }
 
     private void putRemembered(RoutingContext context) {
-        Caller remembered = routes.plainJsonBody(context.request()) && plainPath(context) ? routes.remembered(context, putRule, PUT) : null;
-        if (remembered == null) {
-            context.next();
-        } else {
-            LeanRoutes.readBody(context, body -> put(context, remembered, body));
-        }
+        routes.whenRemembered(context, this::plainPut, putRule, PUT, caller -> LeanRoutes.readBody(context, body -> put(context, caller, body)));
     }
 
     private void put(RoutingContext context) {
-        if (LeanRoutes.handedOn(context) || !routes.plainJsonBody(context.request()) || !plainPath(context)) {
+        if (LeanRoutes.handedOn(context) || !plainPut(context)) {
             context.next();
             return;
         }
@@ -116,16 +111,11 @@ public class EndpointRoute {
     }
 
     private void deleteRemembered(RoutingContext context) {
-        Caller remembered = LeanRoutes.noBody(context.request()) && plainPath(context) ? routes.remembered(context, deleteRule, DELETE) : null;
-        if (remembered == null) {
-            context.next();
-        } else {
-            delete(context, remembered);
-        }
+        routes.whenRemembered(context, EndpointRoute::plainDelete, deleteRule, DELETE, caller -> delete(context, caller));
     }
 
     private void delete(RoutingContext context) {
-        if (LeanRoutes.handedOn(context) || !LeanRoutes.noBody(context.request()) || !plainPath(context)) {
+        if (LeanRoutes.handedOn(context) || !plainDelete(context)) {
             context.next();
             return;
         }
@@ -170,6 +160,16 @@ public class EndpointRoute {
             answered.incrementAndGet();
             routes.fail(context, operation, failure);
         });
+    }
+
+    /** The plain PUT: a JSON body within the limit, a plain path. */
+    private boolean plainPut(RoutingContext context) {
+        return routes.plainJsonBody(context.request()) && plainPath(context);
+    }
+
+    /** The plain DELETE: no body, a plain path. */
+    private static boolean plainDelete(RoutingContext context) {
+        return LeanRoutes.noBody(context.request()) && plainPath(context);
     }
 
     /** Whether the path is spelled as its parameters (decoded by Vert.x) say: else JAX-RS decides what it means. */
