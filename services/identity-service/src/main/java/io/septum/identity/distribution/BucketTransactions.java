@@ -5,7 +5,7 @@ import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Future;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -21,8 +21,11 @@ import java.util.function.Supplier;
  * change it and write the bucket, and the rebuild then put back the old value (or delete a key just added). It is
  * taken by the statement that begins the transaction, so it is always the transaction's first lock, and released on
  * commit or rollback.
+ *
+ * <p>A singleton, not application-scoped: it is called on every endpoint write, where an application-scoped bean's client
+ * proxy, which looks the instance up on every call, showed in profiles.
  */
-@ApplicationScoped
+@Singleton
 public class BucketTransactions {
 
     /** An arbitrary number that only this service uses as advisory lock key. */
@@ -30,11 +33,12 @@ public class BucketTransactions {
     private static final String BEGIN_SHARED = "BEGIN; SELECT pg_advisory_xact_lock_shared(" + KEY + ")";
     static final String BEGIN_EXCLUSIVE = "BEGIN; SELECT pg_advisory_xact_lock(" + KEY + ")";
 
-    private final Pool pool;
+    /** The plain Vert.x pool behind the injected (client-proxied) one: asked for a connection by every transaction. */
+    private final io.vertx.sqlclient.Pool pool;
     private final BucketWriter writer;
 
     public BucketTransactions(Pool pool, BucketWriter writer) {
-        this.pool = pool;
+        this.pool = pool.getDelegate();
         this.writer = writer;
     }
 
@@ -52,7 +56,7 @@ public class BucketTransactions {
      * context capture of each of its operators) per call. Completes on the connection's Vert.x context.
      */
     public <T> Future<T> runPlain(BiFunction<io.vertx.sqlclient.SqlConnection, BucketChanges, Future<T>> work) {
-        return pool.getDelegate().withConnection(connection -> {
+        return pool.withConnection(connection -> {
             BucketChanges changes = new BucketChanges();
             return inTransaction(connection, BEGIN_SHARED, () -> work.apply(connection, changes).compose(done -> writer.write(changes).map(done)));
         });

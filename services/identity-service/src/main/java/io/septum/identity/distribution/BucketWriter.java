@@ -16,7 +16,7 @@ import io.nats.client.impl.Headers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -40,8 +40,11 @@ import java.util.concurrent.TimeoutException;
  * writes costs one round trip to NATS, not one per key. One connection publishes in order and the bucket's stream
  * stores in order, so watchers see the writes of a list in the order given. Values are JSON of the septum-model
  * records.
+ *
+ * <p>A singleton, not application-scoped: it is called on every endpoint write, where an application-scoped bean's client
+ * proxy, which looks the instance up on every call, showed in profiles.
  */
-@ApplicationScoped
+@Singleton
 public class BucketWriter {
 
     /** A bucket's content as the rebuild found and left it. */

@@ -4,7 +4,7 @@ import io.septum.identity.allocation.IdentityConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -35,8 +35,11 @@ import java.util.function.Supplier;
  * <p>Writes are answered through callbacks ({@link Outcome}), on the thread that ends their transaction, and their
  * statements run on the plain Vert.x connection: no Mutiny pipeline (and the context capture of each of its operators)
  * per write, which had cost as much CPU as the rest of the write's path in the service.
+ *
+ * <p>A singleton, not application-scoped: it is called on every endpoint write, where an application-scoped bean's client
+ * proxy, which looks the instance up on every call, showed in profiles.
  */
-@ApplicationScoped
+@Singleton
 public class SharedTransactions {
 
     private static final Logger LOG = Logger.getLogger(SharedTransactions.class);

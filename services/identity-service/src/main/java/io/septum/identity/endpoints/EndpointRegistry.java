@@ -24,7 +24,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,8 +35,11 @@ import java.util.Map;
  * Endpoints: each pod's address, node and identity, mirrored into the ipcache bucket. An endpoint's identity is
  * that of its pod labels together with its namespace and the namespace's labels, so it changes when either does.
  * Registering an endpoint (PUT) starts its lease afresh; its node's lease renewals keep it after that.
+ *
+ * <p>A singleton, not application-scoped: it is called on every endpoint write, where an application-scoped bean's client
+ * proxy, which looks the instance up on every call, showed in profiles.
  */
-@ApplicationScoped
+@Singleton
 public class EndpointRegistry implements NamespaceMembers {
 
     /** How often a put starts over because another replica changed the namespace's labels meanwhile. */
