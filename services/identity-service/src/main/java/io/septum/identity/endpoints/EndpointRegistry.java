@@ -19,6 +19,8 @@ import io.septum.model.kv.IpcacheRecord;
 import io.septum.model.kv.NamedPort;
 import io.septum.model.labels.Labels;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
+import io.vertx.core.Future;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -207,7 +209,13 @@ public class EndpointRegistry implements NamespaceMembers {
 
     /** The endpoint, or null. */
     public Uni<Endpoint> find(String namespace, String pod) {
-        return pool.preparedQuery(SELECT + "WHERE e.namespace = $2 AND e.pod = $3").execute(Tuple.of(leaseSeconds, namespace, pod))
+        return Uni.createFrom().deferred(() -> UniHelper.toUni(lookUp(namespace, pod)));
+    }
+
+    /** As {@link #find}, in a plain Vert.x future (for the route's node check: no Mutiny pipeline per write). */
+    public Future<Endpoint> lookUp(String namespace, String pod) {
+        return pool.getDelegate().preparedQuery(SELECT + "WHERE e.namespace = $2 AND e.pod = $3")
+                .execute(io.vertx.sqlclient.Tuple.of(leaseSeconds, namespace, pod))
                 .map(rows -> rows.size() == 0 ? null : endpoint(rows.iterator().next()));
     }
 
@@ -226,13 +234,13 @@ public class EndpointRegistry implements NamespaceMembers {
                         if (items.size() == limit) {
                             return new EndpointList(items, items.getLast().key());
                         }
-                        items.add(endpoint(row));
+                        items.add(endpoint(row.getDelegate()));
                     }
                     return new EndpointList(items, null);
                 });
     }
 
-    private static Endpoint endpoint(Row row) {
+    private static Endpoint endpoint(io.vertx.sqlclient.Row row) {
         Identity identity = Identity.of(row.getInteger("identity_id"), IdentityLabels.parse(row.getString("identity_labels")));
         Instant lease = row.getOffsetDateTime("lease_expires_at").toInstant();
         return new Endpoint(row.getString("namespace"), row.getString("pod"), row.getString("node"), row.getString("ip"),

@@ -149,16 +149,19 @@ public class EndpointRoute {
             change.run();
             return;
         }
-        registry.find(namespace, pod).subscribe().with(existing -> {
+        registry.lookUp(namespace, pod).onComplete(found -> {
+            if (found.failed()) {
+                answered.incrementAndGet();
+                routes.fail(context, operation, found.cause());
+                return;
+            }
+            Endpoint existing = found.result();
             if (existing != null && !caller.mayActFor(existing.node())) {
                 LeanRoutes.handOn(context, body);
                 return;
             }
             answered.incrementAndGet();
             change.run();
-        }, failure -> {
-            answered.incrementAndGet();
-            routes.fail(context, operation, failure);
         });
     }
 
