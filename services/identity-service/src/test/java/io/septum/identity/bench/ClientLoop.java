@@ -139,6 +139,11 @@ final class ClientLoop implements AutoCloseable {
         }
     }
 
+    /** What is left to do, for a message: requests waiting for a connection, unanswered, timers set. */
+    String backlog() {
+        return waiting.size() + " requests waiting for a connection, " + outstanding + " unanswered, " + timers.size() + " timers set";
+    }
+
     private void dispatch() throws IOException {
         while (!waiting.isEmpty() && !free.isEmpty()) {
             free.pop().write(waiting.poll());

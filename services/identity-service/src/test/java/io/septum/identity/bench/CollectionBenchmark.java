@@ -92,7 +92,10 @@ public final class CollectionBenchmark {
         loop.at(origin, () -> churn.register(0));
         long lastDelete = origin + total * 1_000_000_000L / rate + TimeUnit.MILLISECONDS.toNanos(lifetimeMillis);
         if (!loop.run(lastDelete + TimeUnit.SECONDS.toNanos(60))) {
-            throw new IllegalStateException("pods still unregistered or undeleted 60 s after the last deletion was due");
+            // a service slower than the rate asked (a loaded machine): the figures count what was answered, as the
+            // rates, the latencies and identitiesLeft (only pods whose deletion was answered) show
+            System.err.println("the service fell behind: 60 s after the last deletion was due, " + loop.backlog()
+                    + " (" + churn.createdAll + " of " + total + " pods registered); those are abandoned");
         }
         loop.close();
         Map<Integer, Long> deletedAt = churn.deletedAt;
