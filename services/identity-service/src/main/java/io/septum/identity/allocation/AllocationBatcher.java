@@ -42,7 +42,8 @@ public class AllocationBatcher {
         this.allocator = allocator;
         this.transactions = transactions;
         this.known = known;
-        this.queue = new BatchQueue<>(config.allocation().maxBatch(), config.allocation().maxInFlight(), this::run);
+        this.queue = new BatchQueue<>(config.allocation().maxBatch(), config.allocation().maxInFlight(),
+                config.allocation().minBeside(), this::run);
     }
 
     /**

@@ -39,8 +39,10 @@ public class IdentityAllocator {
     /** Identities read per query while scanning for a selector's matches. */
     private static final int SCAN_BATCH = 500;
     private static final String ALLOCATE = "SELECT labels, id, created FROM allocate_identities($1, $2)";
-    private static final String COLUMNS = "i.id, i.labels, i.unused_since, "
+    /** An identity's use: since when it is marked unused (V6: a row of its own), how many endpoints refer to it. */
+    private static final String USE = "(SELECT u.since FROM identity_unused AS u WHERE u.identity_id = i.id) AS unused_since, "
             + "(SELECT count(*) FROM endpoint AS e WHERE e.identity_id = i.id) AS endpoints";
+    private static final String COLUMNS = "i.id, i.labels, " + USE;
 
     private static final Map<Labels, ReservedIdentity> RESERVED = Arrays.stream(ReservedIdentity.values())
             .collect(Collectors.toUnmodifiableMap(ReservedIdentity::labels, r -> r));
@@ -164,8 +166,7 @@ public class IdentityAllocator {
             return Uni.createFrom().item(page);
         }
         Integer[] ids = page.items().stream().map(Identity::id).toArray(Integer[]::new);
-        return pool.preparedQuery("SELECT i.id, i.unused_since, (SELECT count(*) FROM endpoint AS e WHERE e.identity_id = i.id) AS endpoints "
-                        + "FROM identity AS i WHERE i.id = ANY ($1)")
+        return pool.preparedQuery("SELECT i.id, " + USE + " FROM identity AS i WHERE i.id = ANY ($1)")
                 .execute(Tuple.of(ids))
                 .map(rows -> {
                     Map<Integer, Row> byId = new HashMap<>();

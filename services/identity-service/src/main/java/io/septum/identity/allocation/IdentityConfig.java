@@ -42,6 +42,10 @@ public interface IdentityConfig {
         @WithDefault("4")
         int maxInFlight();
 
+        /** A transaction starts beside running ones only once this many label sets wait (alone, at once). */
+        @WithDefault("1")
+        int minBeside();
+
         /** How long a set this replica allocated is answered from memory; 0 switches the memory off. */
         @WithDefault("10s")
         Duration cacheTtl();
@@ -56,6 +60,10 @@ public interface IdentityConfig {
         /** At most this many shared endpoint transactions at once (each holds one database connection). */
         @WithDefault("2")
         int maxInFlight();
+
+        /** A transaction starts beside running ones only once this many writes wait (alone, at once). */
+        @WithDefault("1")
+        int minBeside();
     }
 
     interface LeaseConfig {

@@ -42,7 +42,8 @@ public class SharedTransactions {
 
     public SharedTransactions(BucketTransactions transactions, IdentityConfig config) {
         this.transactions = transactions;
-        this.queue = new BatchQueue<>(config.endpoints().maxBatch(), config.endpoints().maxInFlight(), this::run);
+        this.queue = new BatchQueue<>(config.endpoints().maxBatch(), config.endpoints().maxInFlight(),
+                config.endpoints().minBeside(), this::run);
     }
 
     /**

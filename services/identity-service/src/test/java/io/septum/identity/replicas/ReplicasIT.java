@@ -162,7 +162,7 @@ class ReplicasIT {
         send(b, "DELETE", "/v1/endpoints/" + ns + "/web-1", null);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> send(a, "GET", "/v1/identities/" + id, null).hasNonNull("unusedSince"));
-        execute("update identity set unused_since = now() - interval '1 hour' where id = " + id); // as if the grace had passed
+        execute("update identity_unused set since = now() - interval '1 hour' where identity_id = " + id); // as if the grace had passed
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(call(b, "GET", "/v1/identities/" + id, null).statusCode()).isEqualTo(404);
             assertThat(kv.get(Buckets.IDENTITIES, Integer.toString(id), IdentityRecord.class)).isNull();

@@ -46,7 +46,7 @@ public class ServiceState {
      */
     public void reset() {
         execute("delete from endpoint; delete from namespace; delete from identity where id >= 256; delete from node_lease; "
-                + "delete from identity_candidate");
+                + "delete from identity_candidate; delete from identity_unused");
         knownIdentities.forgetAll();
         knownNamespaces.forgetAll();
         rebuild();
