@@ -2,7 +2,7 @@ package io.septum.identity.allocation;
 
 import io.septum.identity.distribution.BatchQueue;
 import io.septum.identity.distribution.BucketTransactions;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.util.HashSet;
@@ -19,7 +19,7 @@ import java.util.Set;
  * requests that would otherwise wait. Every request still gets the guarantee of its own transaction: its identity is
  * in PostgreSQL and in the identities bucket before it is answered, or it fails.
  */
-@ApplicationScoped
+@Singleton
 public class AllocationBatcher {
 
     /** Told the outcome of one request: its allocation, or the failure of its transaction. */

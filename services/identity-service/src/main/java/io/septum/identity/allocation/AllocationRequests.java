@@ -4,7 +4,7 @@ import io.septum.identity.api.FieldProblems;
 import io.septum.model.identity.ReservedIdentity;
 import io.septum.model.labels.Labels;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +14,7 @@ import java.util.Optional;
  * {@link IdentityResource}): the label texts checked (400 naming each field), filtered to the identity-relevant ones,
  * then a reserved or remembered set answered at once, and any other set allocated in a shared transaction.
  */
-@ApplicationScoped
+@Singleton
 public class AllocationRequests {
 
     private final IdentityAllocator allocator;

@@ -10,7 +10,7 @@ import io.septum.identity.api.LeanRoutes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 
 import java.io.IOException;
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * of Quarkus' own handlers for a caller whose token it remembers, and in the usual place (after authentication) for
  * the first request of a token, whose caller it then remembers.
  */
-@ApplicationScoped
+@Singleton
 public class AllocationRoute {
 
     static final String PATH = "/v1/identities";

@@ -11,7 +11,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 
 import java.time.Duration;
@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * identity-relevant labels. Allocation joins the caller's transaction, which must hold the shared bucket lock
  * ({@link io.septum.identity.distribution.BucketTransactions}); a new identity is added to the caller's bucket changes.
  */
-@ApplicationScoped
+@Singleton
 public class IdentityAllocator {
 
     /** Identities read per query while scanning for a selector's matches. */

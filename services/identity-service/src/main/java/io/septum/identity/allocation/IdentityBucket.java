@@ -6,13 +6,13 @@ import io.septum.model.kv.IdentityRecord;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The identities bucket holds every identity row, reserved ones included. */
-@ApplicationScoped
+@Singleton
 public class IdentityBucket implements BucketSource {
 
     private final IdentityAllocator allocator;

@@ -3,7 +3,7 @@ package io.septum.identity.allocation;
 import io.quarkus.runtime.Startup;
 import io.septum.model.labels.Label;
 import io.septum.model.labels.Labels;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import java.util.regex.PatternSyntaxException;
  * k8s labels are filtered; reserved and other sources always count. Invalid rules fail the start-up.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class IdentityLabelFilter {
 
     private record Rule(boolean keep, Pattern key) {

@@ -1,6 +1,6 @@
 package io.septum.identity.allocation;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * an identity confirmed at t is not collected before t + grace + ttl, so every answer, from here or from the database,
  * leaves the identity at least the grace period. Identities this replica collects are forgotten at once.
  */
-@ApplicationScoped
+@Singleton
 public class KnownIdentities {
 
     private record Entry(Identity identity, long confirmedAtNanos) {

@@ -5,7 +5,7 @@ import io.septum.identity.allocation.IdentityConfig;
 import io.septum.identity.endpoints.EndpointRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * after a pass failed (PostgreSQL or NATS out of reach, so perhaps renewals too), a lease that looks run out may only
  * mean that its node could not reach the service.
  */
-@ApplicationScoped
+@Singleton
 public class CollectionPasses {
 
     private static final Logger LOG = Logger.getLogger(CollectionPasses.class);

@@ -7,7 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Garbage collection of identities, in two steps that the database functions make safe against allocations on any
@@ -17,7 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * answering with them) and removes them from the identities bucket. An identity an endpoint refers to is never
  * collected: allocations lock what they are about to refer to, and the delete re-checks.
  */
-@ApplicationScoped
+@Singleton
 public class IdentityCollector {
 
     private final Pool pool;

@@ -4,7 +4,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * nothing but the rebuild. Rebuilds run one at a time on their own thread; requests made while one waits to start
  * share it. A failed rebuild is retried while NATS is connected.
  */
-@ApplicationScoped
+@Singleton
 public class BucketRebuilder {
 
     private static final Logger LOG = Logger.getLogger(BucketRebuilder.class);

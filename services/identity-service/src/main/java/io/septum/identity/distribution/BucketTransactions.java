@@ -3,7 +3,7 @@ package io.septum.identity.distribution;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * taken by the statement that begins the transaction, so it is always the transaction's first lock, and released on
  * commit or rollback.
  */
-@ApplicationScoped
+@Singleton
 public class BucketTransactions {
 
     /** An arbitrary number that only this service uses as advisory lock key. */

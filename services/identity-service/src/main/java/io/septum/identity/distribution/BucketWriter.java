@@ -16,7 +16,7 @@ import io.nats.client.impl.Headers;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ import java.util.concurrent.TimeoutException;
  * stores in order, so watchers see the writes of a list in the order given. Values are JSON of the septum-model
  * records.
  */
-@ApplicationScoped
+@Singleton
 public class BucketWriter {
 
     /** A bucket's content as the rebuild found and left it. */

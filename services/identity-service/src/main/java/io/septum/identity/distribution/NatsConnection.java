@@ -11,7 +11,7 @@ import io.nats.client.Options;
 import io.quarkus.runtime.Startup;
 import io.septum.auth.nats.ServiceNatsOptions;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -25,7 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * is when the buckets are rebuilt (a NATS server may come back with less than it had).
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class NatsConnection {
 
     private static final Logger LOG = Logger.getLogger(NatsConnection.class);

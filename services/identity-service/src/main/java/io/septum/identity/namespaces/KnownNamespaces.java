@@ -1,6 +1,6 @@
 package io.septum.identity.namespaces;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * with the stored labels when they differ (another replica changed them), so a stale entry costs a retry, never a
  * wrong identity.
  */
-@ApplicationScoped
+@Singleton
 public class KnownNamespaces {
 
     private final Map<String, Map<String, String>> labels = new ConcurrentHashMap<>();

@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Namespaces and their labels, which are part of the identity of every endpoint in them. */
-@ApplicationScoped
+@Singleton
 public class NamespaceRegistry {
 
     private final BucketTransactions transactions;

@@ -131,6 +131,19 @@ class CollectionTest extends ServiceTest {
     }
 
     @Test
+    void aNewIdentityIsMarkedAtOnceUnlessAnEndpointRefersToIt() {
+        int alone = allocate("k8s:app=alone").statusCode(201).extract().path("id");
+        given().get("/v1/identities/{id}", alone).then().body("unusedSince", notNullValue());
+        int web = putEndpoint("shop", "web-1", "node-a", "10.244.0.2", Map.of("app", "web")).statusCode(200)
+                .extract().path("identity.id");
+        given().get("/v1/identities/{id}", web).then().body("unusedSince", nullValue());
+
+        assertThat(candidates(alone)).as("marked: no candidate needed").isZero();
+        assertThat(candidates(web)).as("referred to: no candidate needed").isZero();
+        assertThat(passes.pass().identitiesMarked()).isZero();
+    }
+
+    @Test
     void aMarkWhoseIdentityWasDeletedByHandIsDropped() throws Exception {
         int id = allocate("k8s:app=by-hand").statusCode(201).extract().path("id");
         passes.pass();
@@ -207,8 +220,12 @@ class CollectionTest extends ServiceTest {
     void twoReplicasCollectingAtOnceTakeEveryIdentityOnce() throws Exception {
         int count = 120;
         List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) { // identities of endpoints, candidates once the endpoints are gone
+            ids.add(putEndpoint("shop", "twin-" + i, "node-a", "10.244.2." + i, Map.of("app", "twin-" + i)).statusCode(200)
+                    .extract().path("identity.id"));
+        }
         for (int i = 0; i < count; i++) {
-            ids.add(allocate("k8s:app=twin-" + i).statusCode(201).extract().path("id"));
+            deleteEndpoint("shop", "twin-" + i).statusCode(204);
         }
         KvProbe.Watch identities = kv.watch(Buckets.IDENTITIES);
 

@@ -3,7 +3,7 @@ package io.septum.auth.rest;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.septum.auth.Role;
 import io.septum.auth.token.TokenClaims;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.json.JsonString;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The {@link Caller} an authenticated security identity stands for: its roles and its token's namespace and node claims. */
-@ApplicationScoped
+@Singleton
 public class Callers {
 
     @ConfigProperty(name = "septum.auth.namespaces-claim", defaultValue = TokenClaims.NAMESPACES_CLAIM)

@@ -4,7 +4,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -24,7 +24,7 @@ import java.util.function.BiConsumer;
  * Deriving it costs a security identity per request (mechanism, provider, identity, roles), which under allocation
  * load was more CPU than the allocation. A token that failed, or an anonymous request, is never remembered.
  */
-@ApplicationScoped
+@Singleton
 public class RouteAccess {
 
     /** An auth failure handler that leaves the failure to JAX-RS's AccessFilter (see {@link #permitted}). */

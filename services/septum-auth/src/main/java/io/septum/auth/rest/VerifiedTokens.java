@@ -5,7 +5,7 @@ import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -30,7 +30,7 @@ import javax.crypto.SecretKey;
  */
 @Alternative
 @Priority(1)
-@ApplicationScoped
+@Singleton
 public class VerifiedTokens implements JWTParser {
 
     private final DefaultJWTParser parser;
