@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
 /**
  * The lab a test class runs on: {@link PolicyLabExtension} brings it up once before the class's tests (after the
  * shared control plane, which it needs) and takes it down after them, and sets the class's {@link PolicyLab}
- * fields to it.
+ * fields to it; with {@link #resetAfterEach()}, it also puts the lab back after each test.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -26,4 +26,11 @@ public @interface Lab {
 
     /** How many nodes the lab has; pods are spread over them round-robin. */
     int nodes();
+
+    /**
+     * Whether each test leaves the lab as it found it: after each test (after the class's {@code @AfterEach} methods,
+     * also when the test failed) {@link PolicyLab#reset()} deletes every policy and restores the labels the test
+     * changed, so that the next test starts from the lab as it came up.
+     */
+    boolean resetAfterEach() default false;
 }

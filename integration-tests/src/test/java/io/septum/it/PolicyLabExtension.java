@@ -1,6 +1,7 @@
 package io.septum.it;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -16,13 +17,14 @@ import java.util.List;
 /**
  * Owns the lab of a test class annotated {@link Lab}: brings it up before the class's {@code @BeforeAll} methods
  * and takes it down (every policy deleted, the lab down) after its {@code @AfterAll} methods. A bring-up that fails
- * half-way (a node up, the next one failing) is taken down at once, so no lab outlives the class either way.
+ * half-way (a node up, the next one failing) is taken down at once, so no lab outlives the class either way. With
+ * {@link Lab#resetAfterEach()}, puts the lab back ({@link PolicyLab#reset()}) after each test.
  *
  * <p>The lab is handed to the class through its fields of type {@link PolicyLab}: static ones once the lab is up,
  * instance ones as each test instance is made (with {@code PER_CLASS}, whose one instance exists before the lab,
  * once the lab is up).
  */
-public final class PolicyLabExtension implements BeforeAllCallback, AfterAllCallback, TestInstancePostProcessor {
+public final class PolicyLabExtension implements BeforeAllCallback, AfterEachCallback, AfterAllCallback, TestInstancePostProcessor {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PolicyLabExtension.class);
 
@@ -54,6 +56,18 @@ public final class PolicyLabExtension implements BeforeAllCallback, AfterAllCall
         PolicyLab lab = context.getStore(NAMESPACE).get(PolicyLab.class, PolicyLab.class);
         if (lab != null) {
             set(instance.getClass(), instance, lab);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        if (!AnnotationSupport.findAnnotation(context.getRequiredTestClass(), Lab.class).map(Lab::resetAfterEach).orElse(false)) {
+            return;
+        }
+        // the class's store, where beforeAll put the lab: a test's context looks there too
+        PolicyLab lab = context.getStore(NAMESPACE).get(PolicyLab.class, PolicyLab.class);
+        if (lab != null) {
+            lab.reset();
         }
     }
 

@@ -6,7 +6,6 @@ import io.septum.it.Lab;
 import io.septum.it.PolicyLab;
 import io.septum.it.SeptumCommand;
 import io.septum.it.cilium.LabProbes.Probe;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -23,16 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with its expectation, then deletes every policy. Needs root.
  */
 @Tag("privileged")
-@Lab(file = "infra/lab/cilium-world.yaml", nodes = 2)
+@Lab(file = "infra/lab/cilium-world.yaml", nodes = 2, resetAfterEach = true)
 class CiliumPolicyPrivilegedTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static PolicyLab lab;
-
-    @AfterEach
-    void reset() throws Exception {
-        lab.reset();
-    }
 
     private static String cnp(String namespace, String name, String body) {
         return """

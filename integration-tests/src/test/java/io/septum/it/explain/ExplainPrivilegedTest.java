@@ -9,7 +9,6 @@ import io.septum.it.PolicyLab;
 import io.septum.it.ProbePort;
 import io.septum.it.Reachability;
 import io.septum.it.SeptumCommand;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -31,18 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ingress and egress isolation, named ports, namespace selectors and ipBlocks. Needs root (the lab).
  */
 @Tag("privileged")
-@Lab(file = "infra/lab/e2e-model.yaml", nodes = 2)
+@Lab(file = "infra/lab/e2e-model.yaml", nodes = 2, resetAfterEach = true)
 class ExplainPrivilegedTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<ProbePort> PROBES = List.of(ProbePort.TCP_80, ProbePort.TCP_81, ProbePort.UDP_80);
 
     PolicyLab lab;
-
-    @AfterEach
-    void resetTheLab() throws Exception {
-        lab.reset();
-    }
 
     @Test
     void explainAgreesWithEveryProbeWithoutPolicies() throws Exception {

@@ -4,7 +4,6 @@ import io.septum.it.LabPod;
 import io.septum.it.PolicyLab;
 import io.septum.it.ProbePort;
 import io.septum.it.Reachability;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.function.Predicate;
@@ -33,15 +32,10 @@ import static io.septum.it.ProbePort.UDP_81;
  */
 abstract class NetworkPolicySuite {
 
-    /** The lab of every concrete class, each with its own {@code @Lab(file = LAB_FILE, nodes = …)}. */
+    /** The lab of every concrete class, each with its own {@code @Lab(file = LAB_FILE, nodes = …, resetAfterEach = true)}. */
     static final String LAB_FILE = "infra/lab/e2e-model.yaml";
 
     PolicyLab lab;
-
-    @AfterEach
-    void resetTheLab() throws Exception {
-        lab.reset();
-    }
 
     Reachability all(ProbePort probe) {
         return lab.allReachable(probe);

@@ -9,6 +9,6 @@ import org.junit.jupiter.api.Tag;
  * expectations are those of one node. Needs root.
  */
 @Tag("privileged")
-@Lab(file = NetworkPolicySuite.LAB_FILE, nodes = 3)
+@Lab(file = NetworkPolicySuite.LAB_FILE, nodes = 3, resetAfterEach = true)
 class NetworkPolicyThreeNodesPrivilegedTest extends NetworkPolicySuite {
 }

@@ -60,6 +60,12 @@ public final class AllocationBenchmark {
         Bench.print(result);
     }
 
+    /** The body of a client's next POST. */
+    @FunctionalInterface
+    interface Bodies {
+        byte[] next(int client, long n);
+    }
+
     /** A pod's identity labels as an endpoint of a Deployment has them: its app, tier and namespace. */
     static byte[] body(String app) {
         return ("{\"labels\":[\"k8s:app=" + app + "\",\"k8s:tier=backend\",\"k8s:io.kubernetes.pod.namespace=bench\","
@@ -67,12 +73,13 @@ public final class AllocationBenchmark {
     }
 
     /** Runs the clients for warmup + seconds; counts and times only what completes within the measured seconds. */
-    static Phase run(int clients, int warmup, int seconds, int expectedStatus, ClientLoop.Bodies requests) throws InterruptedException {
+    static Phase run(int clients, int warmup, int seconds, int expectedStatus, Bodies requests) throws InterruptedException {
         long start = System.nanoTime() + warmup * 1_000_000_000L;
         long end = start + seconds * 1_000_000_000L;
         CpuMeter meter = Bench.cpu();
         CpuMeter.Sample[] cpu = new CpuMeter.Sample[2];
-        Thread sampler = Thread.ofPlatform().name("cpu-sampler").start(() -> {
+        // a daemon: a run whose clients fail must not wait for it to end
+        Thread sampler = Thread.ofPlatform().name("cpu-sampler").daemon().start(() -> {
             try {
                 java.util.concurrent.TimeUnit.NANOSECONDS.sleep(start - System.nanoTime());
                 cpu[0] = meter.sample();
@@ -85,20 +92,32 @@ public final class AllocationBenchmark {
         AtomicLong counted = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         Latencies latencies = new Latencies();
-        try {
-            new ClientLoop(Bench.url(), "/v1/identities", Bench.token()).run(clients, end, requests, (client, status, sent, answered, body) -> {
-                if (status != expectedStatus && errors.get() < 5) {
-                    System.err.println("unexpected " + status + ": " + body.get());
-                }
-                if (sent >= start && answered <= end) {
-                    if (status == expectedStatus) {
-                        counted.incrementAndGet();
-                        latencies.add(answered - sent);
-                    } else {
-                        errors.incrementAndGet();
+        try (ClientLoop loop = new ClientLoop(Bench.url(), Bench.token(), clients)) {
+            // each client sends its next request as soon as the previous is answered, until the end
+            ClientLoop.Callback[] next = new ClientLoop.Callback[clients];
+            long[] sent = new long[clients];
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                next[c] = response -> {
+                    int status = response.status();
+                    if (status != expectedStatus && errors.get() < 5) {
+                        System.err.println("unexpected " + status + ": " + response.text());
                     }
-                }
-            });
+                    if (response.sentNanos() >= start && response.answeredNanos() <= end) {
+                        if (status == expectedStatus) {
+                            counted.incrementAndGet();
+                            latencies.add(response.answeredNanos() - response.sentNanos());
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                    }
+                    if (System.nanoTime() < end) {
+                        loop.send("POST", "/v1/identities", requests.next(client, sent[client]++), next[client]);
+                    }
+                };
+                loop.send("POST", "/v1/identities", requests.next(client, sent[client]++), next[client]);
+            }
+            loop.run(end);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("run " + clients + " clients against " + Bench.url(), e);
         }

@@ -8,13 +8,11 @@ import io.nats.client.api.KeyValueWatchOption;
 import io.nats.client.api.KeyValueWatcher;
 import io.septum.model.kv.Buckets;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the rates achieved, the identities collected a second (deletes seen on the identities bucket, as an enforcer sees
  * them) and, per identity, the delay from its last endpoint's deletion to its removal from the bucket — at least the
  * grace period plus the memory ttl the service was given, more when collection falls behind. Then waits for the
- * backlog to drain. Prints one line of JSON; BENCHMARKS.md explains its fields.
+ * backlog to drain. The requests go out on {@code bench.clients} keep-alive connections driven by one thread
+ * ({@link ClientLoop}); a request due while all are busy waits for the first free one. Prints one line of JSON;
+ * BENCHMARKS.md explains its fields.
  */
 public final class CollectionBenchmark {
 
@@ -46,20 +46,22 @@ public final class CollectionBenchmark {
         int seconds = Bench.intSetting("seconds", 30);
         int warmup = Bench.intSetting("warmup", 20);
         int lifetimeMillis = Bench.intSetting("lifetimeMillis", 2000);
-        int threads = Bench.intSetting("clients", 48);
+        int clients = Bench.intSetting("clients", 48);
         long expectedDelayMillis = Bench.intSetting("expectedDelayMillis", 0);
         String run = Long.toString(System.currentTimeMillis(), 36);
         String namespace = "gcbench-" + run;
         Map<String, Object> result = Bench.result("identity-gc");
 
-        try (RawHttp setup = new RawHttp(Bench.url())) {
-            RawHttp.Response ns = setup.put("/v1/namespaces/" + namespace, "{}".getBytes(StandardCharsets.UTF_8));
-            if (ns.status() != 200) {
-                throw new IllegalStateException("create namespace: HTTP " + ns.status() + " " + ns.text());
+        ClientLoop loop = new ClientLoop(Bench.url(), Bench.token(), clients);
+        loop.send("PUT", "/v1/namespaces/" + namespace, "{}".getBytes(StandardCharsets.UTF_8), response -> {
+            if (response.status() != 200) {
+                throw new IllegalStateException("create namespace " + namespace + ": HTTP " + response.status() + " " + response.text());
             }
+        });
+        if (!loop.run(System.nanoTime() + TimeUnit.SECONDS.toNanos(30))) {
+            throw new IllegalStateException("create namespace " + namespace + ": no answer within 30 s");
         }
 
-        Map<Integer, Long> deletedAt = new ConcurrentHashMap<>();   // identity -> its pod's delete answered (nanoTime)
         Map<Integer, Long> collectedAt = new ConcurrentHashMap<>(); // identity -> its bucket key deleted (nanoTime)
         long start = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -84,51 +86,19 @@ public final class CollectionBenchmark {
 
         CpuMeter meter = Bench.cpu();
         CpuMeter.Sample cpuBefore = meter.sample();
-        AtomicLong created = new AtomicLong();
-        AtomicLong createdAll = new AtomicLong();
-        AtomicLong deleted = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        List<Latencies> putLatencies = new ArrayList<>();
-        List<Latencies> deleteLatencies = new ArrayList<>();
-        ThreadLocal<RawHttp> http = ThreadLocal.withInitial(() -> new RawHttp(Bench.url()));
-        ThreadLocal<Latencies> puts = ThreadLocal.withInitial(() -> register(putLatencies, new Latencies()));
-        ThreadLocal<Latencies> deletes = ThreadLocal.withInitial(() -> register(deleteLatencies, new Latencies()));
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(threads);
         long origin = System.nanoTime();
         long total = (long) rate * (warmup + seconds);
-        for (long i = 0; i < total; i++) {
-            long n = i;
-            long due = origin + n * 1_000_000_000L / rate;
-            scheduler.schedule(() -> {
-                String pod = "pod-" + n;
-                String ip = "10." + (100 + (n >> 16)) + "." + ((n >> 8) & 255) + "." + (n & 255);
-                byte[] body = ("{\"node\":\"bench-node\",\"ip\":\"" + ip + "\",\"labels\":{\"app\":\"gc-" + run + "-" + n + "\"}}")
-                        .getBytes(StandardCharsets.UTF_8);
-                long sent = System.nanoTime();
-                try {
-                    RawHttp.Response response = http.get().put("/v1/endpoints/" + namespace + "/" + pod, body);
-                    long answered = System.nanoTime();
-                    if (response.status() != 200) {
-                        count(errors, response);
-                        return;
-                    }
-                    createdAll.incrementAndGet();
-                    if (sent >= start && sent < end) {
-                        created.incrementAndGet();
-                        puts.get().add(answered - sent);
-                    }
-                    int identity = Bench.JSON.readTree(response.body()).path("identity").path("id").asInt();
-                    scheduler.schedule(() -> delete(http.get(), namespace, pod, identity, start, end, deleted, errors, deletes.get(), deletedAt),
-                            lifetimeMillis, TimeUnit.MILLISECONDS);
-                } catch (IOException e) {
-                    count(errors, "register " + pod, e);
-                }
-            }, due - System.nanoTime(), TimeUnit.NANOSECONDS);
-        }
+        Churn churn = new Churn(loop, namespace, run, rate, lifetimeMillis, origin, total, start, end);
+        loop.at(origin, () -> churn.register(0));
         long lastDelete = origin + total * 1_000_000_000L / rate + TimeUnit.MILLISECONDS.toNanos(lifetimeMillis);
-        TimeUnit.NANOSECONDS.sleep(Math.max(0, lastDelete - System.nanoTime()) + TimeUnit.SECONDS.toNanos(1));
-        scheduler.shutdown();
-        scheduler.awaitTermination(60, TimeUnit.SECONDS);
+        if (!loop.run(lastDelete + TimeUnit.SECONDS.toNanos(60))) {
+            // a service slower than the rate asked (a loaded machine): the figures count what was answered, as the
+            // rates, the latencies and identitiesLeft (only pods whose deletion was answered) show
+            System.err.println("the service fell behind: 60 s after the last deletion was due, " + loop.backlog()
+                    + " (" + churn.createdAll + " of " + total + " pods registered); those are abandoned");
+        }
+        loop.close();
+        Map<Integer, Long> deletedAt = churn.deletedAt;
 
         // the backlog drains: every identity whose pod was deleted goes, at the latest a while after its delay
         long drainFrom = System.nanoTime();
@@ -151,13 +121,13 @@ public final class CollectionBenchmark {
             }
         }
         Latencies delay = Latencies.merge(List.of(delays));
-        Latencies put = Latencies.merge(putLatencies);
-        Latencies delete = Latencies.merge(deleteLatencies);
+        Latencies put = Latencies.merge(List.of(churn.puts));
+        Latencies delete = Latencies.merge(List.of(churn.deletes));
         result.put("targetPerSecond", rate);
         result.put("seconds", seconds);
         result.put("podLifetimeMs", lifetimeMillis);
-        result.put("createdPerSecond", Bench.round(created.get() / (double) seconds));
-        result.put("deletedPerSecond", Bench.round(deleted.get() / (double) seconds));
+        result.put("createdPerSecond", Bench.round(churn.created / (double) seconds));
+        result.put("deletedPerSecond", Bench.round(churn.deleted / (double) seconds));
         result.put("collectedPerSecond", Bench.round(collectedInWindow.get() / (double) seconds));
         result.put("configuredDelayMs", expectedDelayMillis);
         result.put("collectionDelayP50Ms", delay.quantileMillis(0.50));
@@ -169,49 +139,89 @@ public final class CollectionBenchmark {
         result.put("putP99Ms", put.quantileMillis(0.99));
         result.put("deleteP50Ms", delete.quantileMillis(0.50));
         result.put("deleteP99Ms", delete.quantileMillis(0.99));
-        result.put("errors", errors.get());
+        result.put("errors", churn.errors);
         // a pod's whole life: registration, deletion, its identity's marking and collection
-        result.put("cpuMicrosPerPod", cpuAfter.microsPerOperation(cpuBefore, createdAll.get()));
-        result.put("projectedPodsPerSecond", cpuAfter.projectedPerSecond(cpuBefore, createdAll.get()));
+        result.put("cpuMicrosPerPod", cpuAfter.microsPerOperation(cpuBefore, churn.createdAll));
+        result.put("projectedPodsPerSecond", cpuAfter.projectedPerSecond(cpuBefore, churn.createdAll));
         Bench.print(result);
     }
 
-    private static void delete(RawHttp http, String namespace, String pod, int identity, long start, long end, AtomicLong deleted,
-                               AtomicLong errors, Latencies latencies, Map<Integer, Long> deletedAt) {
-        long sent = System.nanoTime();
-        try {
-            RawHttp.Response response = http.delete("/v1/endpoints/" + namespace + "/" + pod);
-            long answered = System.nanoTime();
-            if (response.status() != 204) {
-                count(errors, response);
-                return;
+    /**
+     * The pods' coming and going, on the client loop's thread: pod n registered at origin + n / rate, deleted
+     * lifetimeMillis after its registration is answered; counts and times what is sent within [start, end).
+     */
+    private static final class Churn {
+        final Map<Integer, Long> deletedAt = new HashMap<>(); // identity -> its pod's delete answered (nanoTime)
+        final Latencies puts = new Latencies();
+        final Latencies deletes = new Latencies();
+        long created;
+        long createdAll;
+        long deleted;
+        long errors;
+        private final ClientLoop loop;
+        private final String namespace;
+        private final String run;
+        private final int rate;
+        private final long lifetimeNanos;
+        private final long origin;
+        private final long total;
+        private final long start;
+        private final long end;
+
+        Churn(ClientLoop loop, String namespace, String run, int rate, int lifetimeMillis, long origin, long total, long start,
+              long end) {
+            this.loop = loop;
+            this.namespace = namespace;
+            this.run = run;
+            this.rate = rate;
+            this.lifetimeNanos = TimeUnit.MILLISECONDS.toNanos(lifetimeMillis);
+            this.origin = origin;
+            this.total = total;
+            this.start = start;
+            this.end = end;
+        }
+
+        void register(long n) {
+            if (n + 1 < total) {
+                loop.at(origin + (n + 1) * 1_000_000_000L / rate, () -> register(n + 1));
             }
-            deletedAt.put(identity, answered);
-            if (sent >= start && sent < end) {
-                deleted.incrementAndGet();
-                latencies.add(answered - sent);
+            String pod = "/v1/endpoints/" + namespace + "/pod-" + n;
+            String ip = "10." + (100 + (n >> 16)) + "." + ((n >> 8) & 255) + "." + (n & 255);
+            byte[] body = ("{\"node\":\"bench-node\",\"ip\":\"" + ip + "\",\"labels\":{\"app\":\"gc-" + run + "-" + n + "\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            loop.send("PUT", pod, body, response -> {
+                if (response.status() != 200) {
+                    error(response);
+                    return;
+                }
+                createdAll++;
+                if (response.sentNanos() >= start && response.sentNanos() < end) {
+                    created++;
+                    puts.add(response.answeredNanos() - response.sentNanos());
+                }
+                int identity = Bench.JSON.readTree(response.body()).path("identity").path("id").asInt();
+                loop.at(response.answeredNanos() + lifetimeNanos, () -> delete(pod, identity));
+            });
+        }
+
+        private void delete(String pod, int identity) {
+            loop.send("DELETE", pod, null, response -> {
+                if (response.status() != 204) {
+                    error(response);
+                    return;
+                }
+                deletedAt.put(identity, response.answeredNanos());
+                if (response.sentNanos() >= start && response.sentNanos() < end) {
+                    deleted++;
+                    deletes.add(response.answeredNanos() - response.sentNanos());
+                }
+            });
+        }
+
+        private void error(ClientLoop.Response response) {
+            if (++errors <= 5) {
+                System.err.println("unexpected HTTP " + response.status() + ": " + response.text());
             }
-        } catch (IOException e) {
-            count(errors, "delete " + pod, e);
         }
-    }
-
-    private static void count(AtomicLong errors, RawHttp.Response response) {
-        if (errors.incrementAndGet() <= 5) {
-            System.err.println("unexpected HTTP " + response.status() + ": " + response.text());
-        }
-    }
-
-    private static void count(AtomicLong errors, String what, IOException e) {
-        if (errors.incrementAndGet() <= 5) {
-            System.err.println(what + ": " + e);
-        }
-    }
-
-    private static Latencies register(List<Latencies> all, Latencies one) {
-        synchronized (all) {
-            all.add(one);
-        }
-        return one;
     }
 }

@@ -57,20 +57,11 @@ public final class FanoutBenchmark {
 
             Latencies answered = new Latencies();
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
-            try (RawHttp http = new RawHttp(Bench.url())) {
-                for (int i = 0; i < warmup + allocations; i++) {
-                    byte[] body = AllocationBenchmark.body("fanout-" + run + "-" + i);
-                    long sent = System.nanoTime();
-                    RawHttp.Response response = http.post("/v1/identities", body);
-                    long answer = System.nanoTime();
-                    if (response.status() != 201) {
-                        throw new IllegalStateException("allocation " + i + ": HTTP " + response.status() + " " + response.text());
-                    }
-                    if (i >= warmup) {
-                        answered.add(answer - sent);
-                        sentAt.put(Integer.toString(Bench.JSON.readTree(response.body()).get("id").asInt()), sent);
-                    }
-                    TimeUnit.MILLISECONDS.sleep(gapMillis);
+            try (ClientLoop loop = new ClientLoop(Bench.url(), Bench.token(), 1)) {
+                new Allocations(loop, run, warmup, warmup + allocations, gapMillis, answered, sentAt).allocate(0);
+                long limit = TimeUnit.MILLISECONDS.toNanos((long) (warmup + allocations) * gapMillis) + TimeUnit.SECONDS.toNanos(60);
+                if (!loop.run(System.nanoTime() + limit)) {
+                    throw new IllegalStateException((warmup + allocations) + " allocations not all answered within " + limit / 1_000_000_000L + " s");
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -114,6 +105,25 @@ public final class FanoutBenchmark {
             }
         }
         Bench.print(result);
+    }
+
+    /** Allocations one after the other, each gapMillis after the previous was answered, on the client loop's thread. */
+    private record Allocations(ClientLoop loop, String run, int warmup, int count, int gapMillis, Latencies answered,
+                               Map<String, Long> sentAt) {
+        void allocate(int i) {
+            loop.send("POST", "/v1/identities", AllocationBenchmark.body("fanout-" + run + "-" + i), response -> {
+                if (response.status() != 201) {
+                    throw new IllegalStateException("allocation " + i + ": HTTP " + response.status() + " " + response.text());
+                }
+                if (i >= warmup) {
+                    answered.add(response.answeredNanos() - response.sentNanos());
+                    sentAt.put(Integer.toString(Bench.JSON.readTree(response.body()).get("id").asInt()), response.sentNanos());
+                }
+                if (i + 1 < count) {
+                    loop.at(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gapMillis), () -> allocate(i + 1));
+                }
+            });
+        }
     }
 
     private static boolean allArrived(Map<String, Long> sentAt, Map<String, long[]> arrivals, int watchers) {
