@@ -15,8 +15,9 @@ import java.util.Set;
  * Answers POST /v1/identities in shared transactions: requests that arrive while {@code max-in-flight} allocation
  * transactions run wait in a queue, and the next transaction takes up to {@code max-batch} of them at once — one
  * allocate_identities statement, one burst of bucket writes, one commit for all. Under light load a request goes
- * alone, at once; under heavy load the cost of a transaction is shared by many. No timer: batches form only from
- * requests that would otherwise wait. Every request still gets the guarantee of its own transaction: its identity is
+ * alone, at once; under heavy load the cost of a transaction is shared by many. A transaction starts beside a running
+ * one only once {@code min-beside} requests wait ({@link BatchQueue}). No timer: batches form only from requests that
+ * would otherwise wait. Every request still gets the guarantee of its own transaction: its identity is
  * in PostgreSQL and in the identities bucket before it is answered, or it fails.
  */
 @Singleton

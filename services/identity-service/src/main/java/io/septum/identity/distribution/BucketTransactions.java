@@ -21,9 +21,6 @@ import java.util.function.Supplier;
  * change it and write the bucket, and the rebuild then put back the old value (or delete a key just added). It is
  * taken by the statement that begins the transaction, so it is always the transaction's first lock, and released on
  * commit or rollback.
- *
- * <p>A singleton, not application-scoped: it is called on every endpoint write, where an application-scoped bean's client
- * proxy, which looks the instance up on every call, showed in profiles.
  */
 @Singleton
 public class BucketTransactions {

@@ -40,9 +40,6 @@ import java.util.concurrent.TimeoutException;
  * writes costs one round trip to NATS, not one per key. One connection publishes in order and the bucket's stream
  * stores in order, so watchers see the writes of a list in the order given. Values are JSON of the septum-model
  * records.
- *
- * <p>A singleton, not application-scoped: it is called on every endpoint write, where an application-scoped bean's client
- * proxy, which looks the instance up on every call, showed in profiles.
  */
 @Singleton
 public class BucketWriter {

@@ -35,9 +35,6 @@ import java.util.function.Supplier;
  * <p>Writes are answered through callbacks ({@link Outcome}), on the thread that ends their transaction, and their
  * statements run on the plain Vert.x connection: no Mutiny pipeline (and the context capture of each of its operators)
  * per write, which had cost as much CPU as the rest of the write's path in the service.
- *
- * <p>A singleton, not application-scoped: it is called on every endpoint write, where an application-scoped bean's client
- * proxy, which looks the instance up on every call, showed in profiles.
  */
 @Singleton
 public class SharedTransactions {

@@ -37,9 +37,6 @@ import java.util.Map;
  * Endpoints: each pod's address, node and identity, mirrored into the ipcache bucket. An endpoint's identity is
  * that of its pod labels together with its namespace and the namespace's labels, so it changes when either does.
  * Registering an endpoint (PUT) starts its lease afresh; its node's lease renewals keep it after that.
- *
- * <p>A singleton, not application-scoped: it is called on every endpoint write, where an application-scoped bean's client
- * proxy, which looks the instance up on every call, showed in profiles.
  */
 @Singleton
 public class EndpointRegistry implements NamespaceMembers {
