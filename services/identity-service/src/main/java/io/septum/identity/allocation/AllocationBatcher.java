@@ -2,8 +2,8 @@ package io.septum.identity.allocation;
 
 import io.septum.identity.distribution.BatchQueue;
 import io.septum.identity.distribution.BucketTransactions;
+import io.septum.identity.distribution.Outcome;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,16 +23,8 @@ import java.util.Set;
 @Singleton
 public class AllocationBatcher {
 
-    /** Told the outcome of one request: its allocation, or the failure of its transaction. */
-    @FunctionalInterface
-    public interface Answer {
-        void answer(Allocation allocation, Throwable failure);
+    private record Pending(IdentityLabels labels, Outcome<Allocation> outcome) {
     }
-
-    private record Pending(IdentityLabels labels, Answer answer) {
-    }
-
-    private static final Logger LOG = Logger.getLogger(AllocationBatcher.class);
 
     private final IdentityAllocator allocator;
     private final BucketTransactions transactions;
@@ -49,10 +41,10 @@ public class AllocationBatcher {
 
     /**
      * The identity of identity-relevant labels that name no reserved identity, allocated when new, handed to
-     * {@code answer} on the thread that ends the transaction: no reactive pipeline (and its context capture) per request.
+     * {@code outcome} on the thread that ends the transaction.
      */
-    public void allocate(IdentityLabels relevant, Answer answer) {
-        queue.add(new Pending(relevant, answer));
+    public void allocate(IdentityLabels relevant, Outcome<Allocation> outcome) {
+        queue.add(new Pending(relevant, outcome));
     }
 
     private void run(List<Pending> batch) {
@@ -77,12 +69,7 @@ public class AllocationBatcher {
                 });
     }
 
-    /** One request's answer; whatever its callback throws must not keep the others of the batch from theirs. */
     private static void answer(Pending p, Allocation allocation, Throwable failure) {
-        try {
-            p.answer.answer(allocation, failure);
-        } catch (RuntimeException e) {
-            LOG.error("answer the allocation of " + p.labels.canonical() + ": " + e, e);
-        }
+        Outcome.tell(p.outcome, allocation, failure, () -> "the allocation of " + p.labels.canonical());
     }
 }

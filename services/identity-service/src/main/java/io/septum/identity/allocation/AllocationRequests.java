@@ -1,6 +1,7 @@
 package io.septum.identity.allocation;
 
 import io.septum.identity.api.FieldProblems;
+import io.septum.identity.distribution.Outcome;
 import io.septum.model.identity.ReservedIdentity;
 import io.septum.model.labels.Labels;
 import io.smallrye.mutiny.Uni;
@@ -29,35 +30,29 @@ public class AllocationRequests {
 
     /** The identity of these label texts (field {@code labels}); throws the ApiException of bad input. */
     Uni<Allocation> allocate(List<String> texts) {
-        return Uni.createFrom().emitter(emitter -> allocate(texts, (allocation, failure) -> {
-            if (failure != null) {
-                emitter.fail(failure);
-            } else {
-                emitter.complete(allocation);
-            }
-        }));
+        return Outcome.uni(outcome -> allocate(texts, outcome));
     }
 
     /**
-     * As {@link #allocate(List)}, the outcome handed to {@code answer}: at once for a reserved or remembered set,
+     * As {@link #allocate(List)}, the outcome handed to {@code outcome}: at once for a reserved or remembered set,
      * when its transaction ends for any other. Bad input is thrown (ApiException), before anything is answered.
      */
-    void allocate(List<String> texts, AllocationBatcher.Answer answer) {
+    void allocate(List<String> texts, Outcome<Allocation> outcome) {
         FieldProblems problems = new FieldProblems();
         Labels labels = LabelTexts.read("labels", texts, problems);
         problems.throwIfAny();
         Labels relevant = allocator.relevant(labels);
         Optional<ReservedIdentity> reserved = IdentityAllocator.reserved(relevant);
         if (reserved.isPresent()) {
-            answer.answer(new Allocation(Identity.of(reserved.get()), false), null);
+            outcome.answer(new Allocation(Identity.of(reserved.get()), false), null);
             return;
         }
         IdentityLabels set = IdentityLabels.of(relevant);
         Identity remembered = known.get(set.canonical());
         if (remembered != null) {
-            answer.answer(new Allocation(remembered, false), null);
+            outcome.answer(new Allocation(remembered, false), null);
             return;
         }
-        batcher.allocate(set, answer);
+        batcher.allocate(set, outcome);
     }
 }

@@ -75,7 +75,7 @@ public class BucketTransactions {
     }
 
     /** The work's future, or its failure when it throws instead. */
-    private static <T> Future<T> started(Supplier<Future<T>> work) {
+    static <T> Future<T> started(Supplier<Future<T>> work) {
         try {
             return work.get();
         } catch (RuntimeException e) {

@@ -1,17 +1,14 @@
 package io.septum.identity.distribution;
 
 import io.septum.identity.allocation.IdentityConfig;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -39,7 +36,6 @@ import java.util.function.Supplier;
 @Singleton
 public class SharedTransactions {
 
-    private static final Logger LOG = Logger.getLogger(SharedTransactions.class);
     private static final Comparator<Pending<?>> ORDER = Comparator.comparing(p -> p.lockOrder);
 
     private final BucketTransactions transactions;
@@ -81,23 +77,6 @@ public class SharedTransactions {
     @FunctionalInterface
     public interface Write<T> {
         Future<Answer<T>> send(SqlConnection connection, BucketChanges changes);
-    }
-
-    /** Told the outcome of one write: its value, or its refusal or the failure of its transaction. */
-    @FunctionalInterface
-    public interface Outcome<T> {
-        void answer(T value, Throwable failure);
-
-        /** A Uni of the outcome of what {@code start} starts (for callers that want one, such as JAX-RS methods). */
-        static <T> Uni<T> uni(Consumer<Outcome<T>> start) {
-            return Uni.createFrom().emitter(emitter -> start.accept((value, failure) -> {
-                if (failure != null) {
-                    emitter.fail(failure);
-                } else {
-                    emitter.complete(value);
-                }
-            }));
-        }
     }
 
     /**
@@ -185,20 +164,11 @@ public class SharedTransactions {
 
         /** The statement sent, or the failure of sending it. */
         private Future<Answer<T>> started(SqlConnection connection, BucketChanges changes) {
-            try {
-                return write.send(connection, changes);
-            } catch (RuntimeException e) {
-                return Future.failedFuture(e);
-            }
+            return BucketTransactions.started(() -> write.send(connection, changes));
         }
 
-        /** Whatever the caller's callback throws must not keep the other writes of the batch from their answers. */
         private void answer(T value, Throwable failure) {
-            try {
-                outcome.answer(value, failure);
-            } catch (RuntimeException e) {
-                LOG.error("answer a shared endpoint write: " + e, e);
-            }
+            Outcome.tell(outcome, value, failure, () -> "a shared endpoint write");
         }
     }
 }
