@@ -14,8 +14,6 @@ import java.util.function.Supplier;
 @FunctionalInterface
 public interface Outcome<T> {
 
-    Logger LOG = Logger.getLogger(Outcome.class);
-
     void answer(T value, Throwable failure);
 
     /** A Uni of the outcome of what {@code start} starts (for callers that want one, such as JAX-RS methods). */
@@ -37,7 +35,8 @@ public interface Outcome<T> {
         try {
             outcome.answer(value, failure);
         } catch (RuntimeException e) {
-            LOG.error("answer " + what.get() + ": " + e, e);
+            // looked up here, not kept in a field: an interface's fields are public
+            Logger.getLogger(Outcome.class).error("answer " + what.get() + ": " + e, e);
         }
     }
 }
