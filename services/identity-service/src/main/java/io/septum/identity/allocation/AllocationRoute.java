@@ -2,7 +2,6 @@ package io.septum.identity.allocation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.septum.auth.rest.Access;
-import io.septum.auth.rest.Audit;
 import io.septum.auth.rest.Caller;
 import io.septum.auth.rest.RouteAccess;
 import io.septum.identity.api.ErrorMappers;
@@ -92,16 +91,8 @@ public class AllocationRoute {
             return;
         }
         try {
-            requests.allocate(labels, (allocation, failure) -> {
-                if (failure != null) {
-                    routes.fail(context, IdentityResource.ALLOCATE, failure);
-                    return;
-                }
-                int status = allocation.created() ? 201 : 200;
-                // audited before the answer goes out, as the JAX-RS method's filter does
-                Audit.changed(caller, OPERATION, OBJECT, status);
-                routes.answer(context, IdentityResource.ALLOCATE, status, allocation.identity());
-            });
+            requests.allocate(labels, routes.auditedReply(context, IdentityResource.ALLOCATE, caller, OPERATION, OBJECT,
+                    allocation -> new LeanRoutes.Reply(allocation.created() ? 201 : 200, allocation.identity())));
         } catch (RuntimeException e) {
             routes.fail(context, IdentityResource.ALLOCATE, e);
         }

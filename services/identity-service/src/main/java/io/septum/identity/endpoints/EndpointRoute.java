@@ -3,7 +3,6 @@ package io.septum.identity.endpoints;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.septum.auth.Role;
 import io.septum.auth.rest.Access;
-import io.septum.auth.rest.Audit;
 import io.septum.auth.rest.Caller;
 import io.septum.identity.api.ErrorMappers;
 import io.septum.identity.api.LeanRoutes;
@@ -40,6 +39,7 @@ public class EndpointRoute {
     /** As the audit log names operations: the JAX-RS methods' names. */
     private static final String PUT = "putEndpoint";
     private static final String DELETE = "deleteEndpoint";
+    private static final LeanRoutes.Reply NO_CONTENT = new LeanRoutes.Reply(204, null);
 
     private final EndpointRegistry registry;
     private final LeanRoutes routes;
@@ -99,15 +99,8 @@ public class EndpointRoute {
             LeanRoutes.handOn(context, body);
             return;
         }
-        ownNode(context, caller, namespace, pod, operation, body, () -> registry.put(namespace, pod, checked, (endpoint, failure) -> {
-            if (failure != null) {
-                routes.fail(context, operation, failure);
-                return;
-            }
-            // audited before the answer, as JAX-RS's response filter does: a client that has the answer finds the line
-            Audit.changed(caller, PUT, request.method() + " " + request.path(), 200);
-            routes.answer(context, operation, 200, endpoint);
-        }));
+        ownNode(context, caller, namespace, pod, operation, body, () -> registry.put(namespace, pod, checked,
+                routes.auditedReply(context, operation, caller, PUT, request.method() + " " + request.path(), endpoint -> new LeanRoutes.Reply(200, endpoint))));
     }
 
     private void deleteRemembered(RoutingContext context) {
@@ -127,14 +120,8 @@ public class EndpointRoute {
         String namespace = context.pathParam("namespace");
         String pod = context.pathParam("pod");
         String operation = "delete endpoint " + namespace + "/" + pod;
-        ownNode(context, caller, namespace, pod, operation, null, () -> registry.delete(namespace, pod, (nothing, failure) -> {
-            if (failure != null) {
-                routes.fail(context, operation, failure);
-                return;
-            }
-            Audit.changed(caller, DELETE, request.method() + " " + request.path(), 204);
-            context.response().setStatusCode(204).end();
-        }));
+        ownNode(context, caller, namespace, pod, operation, null, () -> registry.delete(namespace, pod,
+                routes.auditedReply(context, operation, caller, DELETE, request.method() + " " + request.path(), nothing -> NO_CONTENT)));
     }
 
     /**
