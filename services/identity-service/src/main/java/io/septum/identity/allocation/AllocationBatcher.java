@@ -51,22 +51,23 @@ public class AllocationBatcher {
         long started = System.nanoTime();
         Map<String, IdentityLabels> sets = new LinkedHashMap<>();
         batch.forEach(p -> sets.putIfAbsent(p.labels.canonical(), p.labels));
-        transactions.run((connection, changes) -> allocator.allocate(connection, sets.values(), false, changes))
-                .subscribe().with(allocations -> {
-                    queue.ended();
-                    Set<String> createdAnswered = new HashSet<>();
-                    for (Pending p : batch) {
-                        String canonical = p.labels.canonical();
-                        Allocation allocation = allocations.get(canonical);
-                        known.confirmed(canonical, allocation.identity(), started);
-                        // of several requests for one new set, the first is told it created it
-                        boolean created = allocation.created() && createdAnswered.add(canonical);
-                        answer(p, new Allocation(allocation.identity(), created), null);
-                    }
-                }, failure -> {
-                    queue.ended();
-                    batch.forEach(p -> answer(p, null, failure));
-                });
+        transactions.run((connection, changes) -> allocator.allocate(connection, sets.values(), false, changes)).onComplete(done -> {
+            queue.ended();
+            if (done.failed()) {
+                batch.forEach(p -> answer(p, null, done.cause()));
+                return;
+            }
+            Map<String, Allocation> allocations = done.result();
+            Set<String> createdAnswered = new HashSet<>();
+            for (Pending p : batch) {
+                String canonical = p.labels.canonical();
+                Allocation allocation = allocations.get(canonical);
+                known.confirmed(canonical, allocation.identity(), started);
+                // of several requests for one new set, the first is told it created it
+                boolean created = allocation.created() && createdAnswered.add(canonical);
+                answer(p, new Allocation(allocation.identity(), created), null);
+            }
+        });
     }
 
     private static void answer(Pending p, Allocation allocation, Throwable failure) {

@@ -3,14 +3,17 @@ package io.septum.identity.allocation;
 import io.quarkus.runtime.StartupEvent;
 import io.septum.identity.api.ApiException;
 import io.septum.identity.distribution.BucketChanges;
+import io.septum.identity.distribution.Futures;
+import io.septum.identity.distribution.PlainPool;
 import io.septum.model.identity.ReservedIdentity;
 import io.septum.model.labels.EndpointSelector;
 import io.septum.model.labels.Labels;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 
@@ -50,21 +53,21 @@ public class IdentityAllocator {
     private final IdentityLabelFilter filter;
     private final Pool pool;
 
-    public IdentityAllocator(IdentityLabelFilter filter, Pool pool) {
+    public IdentityAllocator(IdentityLabelFilter filter, PlainPool pool) {
         this.filter = filter;
-        this.pool = pool;
+        this.pool = pool.get();
     }
 
     /** The reserved identities are rows too, so that reads and the bucket rebuild treat them like any other. */
     void insertReservedAtStart(@Observes StartupEvent event) {
-        insertReserved(pool).await().atMost(Duration.ofSeconds(60));
+        Futures.await(insertReserved(pool), Duration.ofSeconds(60), "insert the reserved identities");
     }
 
-    Uni<Void> insertReserved(SqlClient client) {
+    Future<Void> insertReserved(SqlClient client) {
         String rows = Arrays.stream(ReservedIdentity.values())
                 .map(r -> "(" + r.id().value() + ", '" + IdentityLabels.of(r.labels()).canonical() + "')")
                 .collect(Collectors.joining(", "));
-        return client.query("INSERT INTO identity (id, labels) VALUES " + rows + " ON CONFLICT DO NOTHING").execute().replaceWithVoid();
+        return client.query("INSERT INTO identity (id, labels) VALUES " + rows + " ON CONFLICT DO NOTHING").execute().mapEmpty();
     }
 
     /** The identity-relevant part of {@code labels}; a set with nothing relevant left is bad input (field labels). */
@@ -87,7 +90,7 @@ public class IdentityAllocator {
      * locked against collection until it commits. New identities are added to {@code changes}. Reserved sets must
      * have been answered before.
      */
-    public Uni<Map<String, Allocation>> allocate(SqlClient transaction, Collection<IdentityLabels> sets, boolean reference,
+    public Future<Map<String, Allocation>> allocate(SqlClient transaction, Collection<IdentityLabels> sets, boolean reference,
                                                  BucketChanges changes) {
         Map<String, IdentityLabels> byText = new LinkedHashMap<>();
         for (IdentityLabels set : sets) {
@@ -114,15 +117,15 @@ public class IdentityAllocator {
 
     /** The identity with this number, with its use; null when there is none. */
     public Uni<Identity> find(int id) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM identity AS i WHERE i.id = $1").execute(Tuple.of(id))
-                .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
+        return Futures.uni(() -> pool.preparedQuery("SELECT " + COLUMNS + " FROM identity AS i WHERE i.id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next())));
     }
 
     /** The identity of exactly these identity-relevant labels, with its use; null when they have none. Allocates nothing. */
     public Uni<Identity> lookup(IdentityLabels relevant) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM identity AS i WHERE i.labels = $1")
+        return Futures.uni(() -> pool.preparedQuery("SELECT " + COLUMNS + " FROM identity AS i WHERE i.labels = $1")
                 .execute(Tuple.of(relevant.canonical()))
-                .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next()));
+                .map(rows -> rows.size() == 0 ? null : read(rows.iterator().next())));
     }
 
     private static Identity read(Row row) {
@@ -135,35 +138,35 @@ public class IdentityAllocator {
      * and the number to continue after when more may follow.
      */
     public Uni<IdentityList> list(EndpointSelector selector, int limit, int after) {
-        return scan(selector, limit, after, new ArrayList<>()).chain(this::withUse);
+        return Futures.uni(() -> scan(selector, limit, after, new ArrayList<>()).compose(this::withUse));
     }
 
-    private Uni<IdentityList> scan(EndpointSelector selector, int limit, int after, List<Identity> found) {
+    private Future<IdentityList> scan(EndpointSelector selector, int limit, int after, List<Identity> found) {
         return pool.preparedQuery("SELECT i.id, i.labels FROM identity AS i WHERE i.id > $1 ORDER BY i.id LIMIT $2")
                 .execute(Tuple.of(after, SCAN_BATCH))
-                .chain(rows -> {
+                .compose(rows -> {
                     int last = after;
                     for (Row row : rows) {
                         last = row.getInteger("id");
                         Identity identity = Identity.of(last, IdentityLabels.parse(row.getString("labels")));
                         if (selector.matches(Labels.parse(identity.labels()))) {
                             if (found.size() == limit) { // one more match: there is a next page
-                                return Uni.createFrom().item(new IdentityList(found, Integer.toString(found.getLast().id())));
+                                return Future.succeededFuture(new IdentityList(found, Integer.toString(found.getLast().id())));
                             }
                             found.add(identity);
                         }
                     }
                     if (rows.size() < SCAN_BATCH) {
-                        return Uni.createFrom().item(new IdentityList(found, null));
+                        return Future.succeededFuture(new IdentityList(found, null));
                     }
                     return scan(selector, limit, last, found);
                 });
     }
 
     /** The page with each identity's use, read in one query. */
-    private Uni<IdentityList> withUse(IdentityList page) {
+    private Future<IdentityList> withUse(IdentityList page) {
         if (page.items().isEmpty()) {
-            return Uni.createFrom().item(page);
+            return Future.succeededFuture(page);
         }
         Integer[] ids = page.items().stream().map(Identity::id).toArray(Integer[]::new);
         return pool.preparedQuery("SELECT i.id, " + USE + " FROM identity AS i WHERE i.id = ANY ($1)")

@@ -3,9 +3,9 @@ package io.septum.identity.allocation;
 import io.septum.identity.distribution.BucketSource;
 import io.septum.model.kv.Buckets;
 import io.septum.model.kv.IdentityRecord;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import jakarta.inject.Singleton;
 
 import java.util.LinkedHashMap;
@@ -27,9 +27,9 @@ public class IdentityBucket implements BucketSource {
     }
 
     @Override
-    public Uni<Map<String, Object>> entries(SqlConnection connection) {
+    public Future<Map<String, Object>> entries(SqlConnection connection) {
         return allocator.insertReserved(connection)
-                .chain(() -> connection.query("SELECT id, labels FROM identity ORDER BY id").execute())
+                .compose(inserted -> connection.query("SELECT id, labels FROM identity ORDER BY id").execute())
                 .map(rows -> {
                     Map<String, Object> entries = new LinkedHashMap<>();
                     for (Row row : rows) {

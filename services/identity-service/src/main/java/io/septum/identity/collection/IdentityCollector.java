@@ -3,10 +3,12 @@ package io.septum.identity.collection;
 import io.septum.identity.allocation.IdentityConfig;
 import io.septum.identity.allocation.KnownIdentities;
 import io.septum.identity.distribution.BucketTransactions;
+import io.septum.identity.distribution.Futures;
+import io.septum.identity.distribution.PlainPool;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 
 /**
@@ -25,8 +27,8 @@ public class IdentityCollector {
     private final KnownIdentities known;
     private final double collectAfterSeconds;
 
-    public IdentityCollector(Pool pool, BucketTransactions transactions, KnownIdentities known, IdentityConfig config) {
-        this.pool = pool;
+    public IdentityCollector(PlainPool pool, BucketTransactions transactions, KnownIdentities known, IdentityConfig config) {
+        this.pool = pool.get();
         this.transactions = transactions;
         this.known = known;
         this.collectAfterSeconds = config.gc().grace().plus(config.allocation().cacheTtl()).toMillis() / 1000.0;
@@ -42,16 +44,16 @@ public class IdentityCollector {
      * statement inside the function sees a fresh snapshot, which its locking protocol relies on.
      */
     public Uni<Marking> mark(int limit) {
-        return pool.preparedQuery("SELECT taken, marked FROM mark_unused_candidates($1)").execute(Tuple.of(limit))
+        return Futures.uni(() -> pool.preparedQuery("SELECT taken, marked FROM mark_unused_candidates($1)").execute(Tuple.of(limit))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     return new Marking(row.getInteger("taken"), row.getInteger("marked"));
-                });
+                }));
     }
 
     /** Deletes up to {@code limit} identities unused for longer than the grace period, and their bucket keys; how many. */
     public Uni<Integer> collect(int limit) {
-        return transactions.run((connection, changes) -> connection
+        return Futures.uni(() -> transactions.run((connection, changes) -> connection
                 .preparedQuery("SELECT id, labels FROM collect_identities(make_interval(secs => $1), $2)")
                 .execute(Tuple.of(collectAfterSeconds, limit))
                 .map(rows -> {
@@ -63,6 +65,6 @@ public class IdentityCollector {
                 .map(rows -> {
                     rows.forEach(row -> known.forget(row.getString("labels")));
                     return rows.size();
-                });
+                }));
     }
 }

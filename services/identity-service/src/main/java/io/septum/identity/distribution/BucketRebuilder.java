@@ -1,8 +1,8 @@
 package io.septum.identity.distribution;
 
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
@@ -45,10 +45,10 @@ public class BucketRebuilder {
     private volatile Instant syncedAt;
     private volatile String problem;
 
-    public BucketRebuilder(NatsConnection nats, BucketWriter writer, Pool pool, Instance<BucketSource> sources) {
+    public BucketRebuilder(NatsConnection nats, BucketWriter writer, PlainPool pool, Instance<BucketSource> sources) {
         this.nats = nats;
         this.writer = writer;
-        this.pool = pool;
+        this.pool = pool.get();
         this.sources = sources;
     }
 
@@ -120,24 +120,24 @@ public class BucketRebuilder {
 
     /** Reads every source and rewrites the buckets in one transaction holding the bucket lock exclusively. Blocks. */
     private List<BucketWriter.BucketReport> rebuild() {
-        SqlConnection connection = pool.getConnection().await().atMost(STEP_TIMEOUT);
+        SqlConnection connection = Futures.await(pool.getConnection(), STEP_TIMEOUT, "connect to PostgreSQL");
         try {
-            connection.query(BucketTransactions.BEGIN_EXCLUSIVE).execute().await().atMost(STEP_TIMEOUT);
+            Futures.await(connection.query(BucketTransactions.BEGIN_EXCLUSIVE).execute(), STEP_TIMEOUT, "take the bucket lock");
             try {
                 Map<String, Map<String, Object>> desired = new LinkedHashMap<>();
                 // by bucket name: "identities" before "ipcache", so an identity is in place before entries that use it
                 for (BucketSource source : sources.stream().sorted(Comparator.comparing(BucketSource::bucket)).toList()) {
-                    desired.put(source.bucket(), source.entries(connection).await().atMost(STEP_TIMEOUT));
+                    desired.put(source.bucket(), Futures.await(source.entries(connection), STEP_TIMEOUT, "read the entries of bucket " + source.bucket()));
                 }
                 List<BucketWriter.BucketReport> reports = writer.reconcile(desired);
-                connection.query("COMMIT").execute().await().atMost(STEP_TIMEOUT);
+                Futures.await(connection.query("COMMIT").execute(), STEP_TIMEOUT, "commit the rebuild");
                 return reports;
             } catch (RuntimeException e) {
-                connection.query("ROLLBACK").execute().onFailure().recoverWithNull().await().atMost(STEP_TIMEOUT);
+                Futures.await(connection.query("ROLLBACK").execute().otherwiseEmpty(), STEP_TIMEOUT, "roll the rebuild back");
                 throw e;
             }
         } finally {
-            connection.close().await().atMost(STEP_TIMEOUT);
+            Futures.await(connection.close(), STEP_TIMEOUT, "close the rebuild's connection");
         }
     }
 

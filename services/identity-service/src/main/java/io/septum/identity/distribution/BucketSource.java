@@ -1,7 +1,7 @@
 package io.septum.identity.distribution;
 
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
 
 import java.util.Map;
 
@@ -11,5 +11,5 @@ public interface BucketSource {
     String bucket();
 
     /** Every entry of the bucket, key → record; read inside the rebuild's transaction. */
-    Uni<Map<String, Object>> entries(SqlConnection connection);
+    Future<Map<String, Object>> entries(SqlConnection connection);
 }

@@ -1,10 +1,8 @@
 package io.septum.identity.distribution;
 
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Future;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import jakarta.inject.Singleton;
 
 import java.util.function.BiFunction;
@@ -30,29 +28,20 @@ public class BucketTransactions {
     private static final String BEGIN_SHARED = "BEGIN; SELECT pg_advisory_xact_lock_shared(" + KEY + ")";
     static final String BEGIN_EXCLUSIVE = "BEGIN; SELECT pg_advisory_xact_lock(" + KEY + ")";
 
-    /** The plain Vert.x pool behind the injected (client-proxied) one: asked for a connection by every transaction. */
-    private final io.vertx.sqlclient.Pool pool;
+    private final Pool pool;
     private final BucketWriter writer;
 
-    public BucketTransactions(Pool pool, BucketWriter writer) {
-        this.pool = pool.getDelegate();
+    public BucketTransactions(PlainPool pool, BucketWriter writer) {
+        this.pool = pool.get();
         this.writer = writer;
     }
 
     /**
      * Runs {@code work} in a transaction holding the shared bucket lock; the bucket changes it collects are written,
-     * in order, after it succeeds and before the commit. Any failure rolls everything back.
+     * in order, after it succeeds and before the commit. Any failure rolls everything back. Completes on the
+     * connection's Vert.x context.
      */
-    public <T> Uni<T> run(BiFunction<SqlConnection, BucketChanges, Uni<T>> work) {
-        return Uni.createFrom().deferred(() -> UniHelper.toUni(runPlain(
-                (connection, changes) -> UniHelper.toFuture(work.apply(SqlConnection.newInstance(connection), changes)))));
-    }
-
-    /**
-     * As {@link #run}, in plain Vert.x futures: for work answered by callbacks, without a Mutiny pipeline (and the
-     * context capture of each of its operators) per call. Completes on the connection's Vert.x context.
-     */
-    public <T> Future<T> runPlain(BiFunction<io.vertx.sqlclient.SqlConnection, BucketChanges, Future<T>> work) {
+    public <T> Future<T> run(BiFunction<SqlConnection, BucketChanges, Future<T>> work) {
         return pool.withConnection(connection -> {
             BucketChanges changes = new BucketChanges();
             return inTransaction(connection, BEGIN_SHARED, () -> work.apply(connection, changes).compose(done -> writer.write(changes).map(done)));
@@ -66,7 +55,7 @@ public class BucketTransactions {
      * inside the transaction: BEGIN fails only with the connection, and a lock that fails aborts the transaction, so the
      * work's first statement fails too.
      */
-    private static <T> Future<T> inTransaction(io.vertx.sqlclient.SqlConnection connection, String begin, Supplier<Future<T>> work) {
+    private static <T> Future<T> inTransaction(SqlConnection connection, String begin, Supplier<Future<T>> work) {
         Future<?> begun = connection.query(begin).execute();
         Future<T> done = started(work);
         return Future.all(begun, done)

@@ -94,7 +94,7 @@ public class SharedTransactions {
         }
         List<Pending<?>> ordered = new ArrayList<>(batch);
         ordered.sort(ORDER);
-        transactions.runPlain((connection, changes) -> {
+        transactions.run((connection, changes) -> {
             List<BucketChanges> own = new ArrayList<>(ordered.size());
             List<Future<?>> writes = new ArrayList<>(ordered.size());
             for (Pending<?> p : ordered) {
@@ -155,7 +155,7 @@ public class SharedTransactions {
         /** In a transaction of its own; runs {@code ended} when the transaction is over, then answers the caller. */
         void alone(BucketTransactions transactions, Runnable ended) {
             // a refusal alone: thrown inside, so that the transaction rolls back (it changed nothing anyway)
-            transactions.runPlain((connection, changes) -> started(connection, changes).map(Answer::valueOrThrow))
+            transactions.run((connection, changes) -> started(connection, changes).map(Answer::valueOrThrow))
                     .onComplete(done -> {
                         ended.run();
                         answer(done.result(), done.cause());

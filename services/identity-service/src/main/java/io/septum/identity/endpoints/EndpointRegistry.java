@@ -8,7 +8,9 @@ import io.septum.identity.allocation.IdentityLabels;
 import io.septum.identity.api.ApiException;
 import io.septum.identity.distribution.BucketChanges;
 import io.septum.identity.distribution.BucketTransactions;
+import io.septum.identity.distribution.Futures;
 import io.septum.identity.distribution.Outcome;
+import io.septum.identity.distribution.PlainPool;
 import io.septum.identity.distribution.SharedTransactions;
 import io.septum.identity.distribution.SharedTransactions.Answer;
 import io.septum.identity.namespaces.KnownNamespaces;
@@ -19,12 +21,11 @@ import io.septum.model.kv.IpcacheRecord;
 import io.septum.model.kv.NamedPort;
 import io.septum.model.labels.Labels;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Future;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.inject.Singleton;
 
@@ -70,12 +71,12 @@ public class EndpointRegistry implements NamespaceMembers {
     private final double leaseSeconds;
 
     public EndpointRegistry(IdentityAllocator allocator, BucketTransactions transactions, SharedTransactions shared,
-                            KnownNamespaces namespaces, Pool pool, IdentityConfig config) {
+                            KnownNamespaces namespaces, PlainPool pool, IdentityConfig config) {
         this.allocator = allocator;
         this.transactions = transactions;
         this.shared = shared;
         this.namespaces = namespaces;
-        this.pool = pool;
+        this.pool = pool.get();
         this.leaseSeconds = config.lease().duration().toMillis() / 1000.0;
     }
 
@@ -100,13 +101,13 @@ public class EndpointRegistry implements NamespaceMembers {
                      Outcome<Endpoint> outcome) {
         IdentityLabels relevant;
         String namedPorts;
-        io.vertx.sqlclient.Tuple arguments;
+        Tuple arguments;
         try {
             // unknown namespace labels: the first round only learns them
             relevant = namespaceLabels == null ? null
                     : IdentityLabels.of(allocator.relevant(K8sIdentityLabels.forPod(namespace, spec.labels(), namespaceLabels)));
             namedPorts = NamedPortsJson.write(spec.namedPorts());
-            arguments = io.vertx.sqlclient.Tuple.tuple().addString(namespace).addString(pod).addString(spec.node()).addString(spec.ip())
+            arguments = Tuple.tuple().addString(namespace).addString(pod).addString(spec.node()).addString(spec.ip())
                     .addValue(LabelsColumn.write(spec.labels()))
                     .addString(namedPorts)
                     .addValue(namespaceLabels == null ? null : LabelsColumn.write(namespaceLabels))
@@ -135,7 +136,7 @@ public class EndpointRegistry implements NamespaceMembers {
     }
 
     /** The endpoint as put_endpoint stored it, with the bucket writes that implies; or the failure it reported. */
-    private Endpoint stored(io.vertx.sqlclient.Row row, String namespace, String pod, EndpointSpec spec, IdentityLabels relevant, String namedPorts,
+    private Endpoint stored(Row row, String namespace, String pod, EndpointSpec spec, IdentityLabels relevant, String namedPorts,
                             BucketChanges changes) {
         switch (row.getString("outcome")) {
             case "no-namespace" -> {
@@ -180,7 +181,7 @@ public class EndpointRegistry implements NamespaceMembers {
     public void delete(String namespace, String pod, Outcome<Void> outcome) {
         shared.run("", (connection, changes) -> connection
                 .preparedQuery("DELETE FROM endpoint WHERE namespace = $1 AND pod = $2 RETURNING ip")
-                .execute(io.vertx.sqlclient.Tuple.of(namespace, pod))
+                .execute(Tuple.of(namespace, pod))
                 .map(rows -> Answer.<Void>of(() -> {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("endpoint " + namespace + "/" + pod + " does not exist");
@@ -195,24 +196,24 @@ public class EndpointRegistry implements NamespaceMembers {
      * how many. Replicas may run this at once: each takes the rows the other has not locked.
      */
     public Uni<Integer> expire(int limit) {
-        return transactions.run((connection, changes) -> connection
+        return Futures.uni(() -> transactions.run((connection, changes) -> connection
                 .preparedQuery("SELECT ip FROM expire_endpoints(make_interval(secs => $1), $2)")
                 .execute(Tuple.of(leaseSeconds, limit))
                 .map(rows -> {
                     rows.forEach(row -> changes.deleteIpcache(prefix(row.getString("ip"))));
                     return rows.size();
-                }));
+                })));
     }
 
     /** The endpoint, or null. */
     public Uni<Endpoint> find(String namespace, String pod) {
-        return Uni.createFrom().deferred(() -> UniHelper.toUni(lookUp(namespace, pod)));
+        return Futures.uni(() -> lookUp(namespace, pod));
     }
 
     /** As {@link #find}, in a plain Vert.x future (for the route's node check: no Mutiny pipeline per write). */
     public Future<Endpoint> lookUp(String namespace, String pod) {
-        return pool.getDelegate().preparedQuery(SELECT + "WHERE e.namespace = $2 AND e.pod = $3")
-                .execute(io.vertx.sqlclient.Tuple.of(leaseSeconds, namespace, pod))
+        return pool.preparedQuery(SELECT + "WHERE e.namespace = $2 AND e.pod = $3")
+                .execute(Tuple.of(leaseSeconds, namespace, pod))
                 .map(rows -> rows.size() == 0 ? null : endpoint(rows.iterator().next()));
     }
 
@@ -222,7 +223,7 @@ public class EndpointRegistry implements NamespaceMembers {
      */
     public Uni<EndpointList> list(String node, int limit, String after) {
         String[] from = after == null ? new String[]{"", ""} : after.split("/", 2);
-        return pool.preparedQuery(SELECT + "WHERE ($2::text IS NULL OR e.node = $2) AND (e.namespace, e.pod) > ($3, $4) "
+        return Futures.uni(() -> pool.preparedQuery(SELECT + "WHERE ($2::text IS NULL OR e.node = $2) AND (e.namespace, e.pod) > ($3, $4) "
                         + "ORDER BY e.namespace, e.pod LIMIT $5")
                 .execute(Tuple.of(leaseSeconds, node, from[0], from[1], limit + 1))
                 .map(rows -> {
@@ -231,13 +232,13 @@ public class EndpointRegistry implements NamespaceMembers {
                         if (items.size() == limit) {
                             return new EndpointList(items, items.getLast().key());
                         }
-                        items.add(endpoint(row.getDelegate()));
+                        items.add(endpoint(row));
                     }
                     return new EndpointList(items, null);
-                });
+                }));
     }
 
-    private static Endpoint endpoint(io.vertx.sqlclient.Row row) {
+    private static Endpoint endpoint(Row row) {
         Identity identity = Identity.of(row.getInteger("identity_id"), IdentityLabels.parse(row.getString("identity_labels")));
         Instant lease = row.getOffsetDateTime("lease_expires_at").toInstant();
         return new Endpoint(row.getString("namespace"), row.getString("pod"), row.getString("node"), row.getString("ip"),
@@ -245,19 +246,19 @@ public class EndpointRegistry implements NamespaceMembers {
     }
 
     @Override
-    public Uni<Long> count(SqlConnection transaction, String namespace) {
+    public Future<Long> count(SqlConnection transaction, String namespace) {
         return transaction.preparedQuery("SELECT count(*) AS n FROM endpoint WHERE namespace = $1").execute(Tuple.of(namespace))
                 .map(rows -> rows.iterator().next().getLong("n"));
     }
 
     @Override
-    public Uni<Void> relabel(SqlConnection transaction, String namespace, Map<String, String> namespaceLabels, BucketChanges changes) {
+    public Future<Void> relabel(SqlConnection transaction, String namespace, Map<String, String> namespaceLabels, BucketChanges changes) {
         return transaction.preparedQuery("SELECT id, pod, node, ip, labels, named_ports, identity_id FROM endpoint "
                         + "WHERE namespace = $1 ORDER BY pod FOR UPDATE")
                 .execute(Tuple.of(namespace))
-                .chain(rows -> {
+                .compose(rows -> {
                     if (rows.size() == 0) {
-                        return Uni.createFrom().voidItem();
+                        return Future.succeededFuture();
                     }
                     List<Member> members = new ArrayList<>(rows.size());
                     for (Row row : rows) {
@@ -265,12 +266,12 @@ public class EndpointRegistry implements NamespaceMembers {
                                 K8sIdentityLabels.forPod(namespace, LabelsColumn.read(row.getJsonObject("labels")), namespaceLabels)))));
                     }
                     return allocator.allocate(transaction, members.stream().map(Member::relevant).toList(), true, changes)
-                            .chain(allocations -> reidentify(transaction, namespace, members, allocations, changes));
+                            .compose(allocations -> reidentify(transaction, namespace, members, allocations, changes));
                 });
     }
 
     /** Points every endpoint whose identity changed to its new one, in one statement, and updates their ipcache entries. */
-    private static Uni<Void> reidentify(SqlConnection transaction, String namespace, List<Member> members,
+    private static Future<Void> reidentify(SqlConnection transaction, String namespace, List<Member> members,
                                         Map<String, Allocation> allocations, BucketChanges changes) {
         List<Long> ids = new ArrayList<>();
         List<Integer> identities = new ArrayList<>();
@@ -285,12 +286,12 @@ public class EndpointRegistry implements NamespaceMembers {
             }
         }
         if (ids.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Future.succeededFuture();
         }
         return transaction.preparedQuery("UPDATE endpoint AS e SET identity_id = c.identity_id "
                         + "FROM unnest($1::bigint[], $2::integer[]) AS c(id, identity_id) WHERE e.id = c.id")
-                .execute(Tuple.of(ids.toArray(Long[]::new), identities.toArray(Integer[]::new)))
-                .replaceWithVoid();
+                .execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new)).addArrayOfInteger(identities.toArray(Integer[]::new)))
+                .mapEmpty();
     }
 
     static String prefix(String ip) {

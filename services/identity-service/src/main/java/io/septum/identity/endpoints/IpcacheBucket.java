@@ -3,9 +3,9 @@ package io.septum.identity.endpoints;
 import io.septum.identity.distribution.BucketSource;
 import io.septum.model.kv.Buckets;
 import io.septum.model.kv.IpcacheRecord;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ public class IpcacheBucket implements BucketSource {
     }
 
     @Override
-    public Uni<Map<String, Object>> entries(SqlConnection connection) {
+    public Future<Map<String, Object>> entries(SqlConnection connection) {
         return connection.query("SELECT namespace, pod, node, ip, named_ports, identity_id FROM endpoint ORDER BY id").execute()
                 .map(rows -> {
                     Map<String, Object> entries = new LinkedHashMap<>();

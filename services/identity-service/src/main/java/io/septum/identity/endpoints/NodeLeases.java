@@ -2,9 +2,11 @@ package io.septum.identity.endpoints;
 
 import io.septum.identity.allocation.IdentityConfig;
 import io.septum.identity.distribution.BucketTransactions;
+import io.septum.identity.distribution.Futures;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -36,15 +38,15 @@ public class NodeLeases {
 
     public Uni<NodeLease> renew(String node, List<String> listed) {
         double seconds = lease.toMillis() / 1000.0;
-        return transactions.run((connection, changes) -> connection
+        return Futures.uni(() -> transactions.run((connection, changes) -> connection
                 .preparedQuery("INSERT INTO node_lease (node, renewed_at) VALUES ($1, now()) "
                         + "ON CONFLICT (node) DO UPDATE SET renewed_at = excluded.renewed_at RETURNING renewed_at")
                 .execute(Tuple.of(node))
-                .chain(renewed -> connection
+                .compose(renewed -> connection
                         .preparedQuery("SELECT namespace || '/' || pod AS key, registered_at < now() - make_interval(secs => $2) AS settled "
                                 + "FROM endpoint WHERE node = $1")
                         .execute(Tuple.of(node, seconds))
-                        .chain(held -> {
+                        .compose(held -> {
                             Instant renewedAt = renewed.iterator().next().getOffsetDateTime("renewed_at").toInstant();
                             Set<String> heldKeys = new HashSet<>();
                             List<String> stale = new ArrayList<>();
@@ -58,7 +60,7 @@ public class NodeLeases {
                             }
                             List<String> unknown = listedKeys.stream().filter(key -> !heldKeys.contains(key)).toList();
                             if (stale.isEmpty()) {
-                                return Uni.createFrom().item(lease(node, renewedAt, heldKeys.size(), unknown, List.of()));
+                                return Future.succeededFuture(lease(node, renewedAt, heldKeys.size(), unknown, List.of()));
                             }
                             return connection.preparedQuery("DELETE FROM endpoint WHERE node = $1 AND namespace || '/' || pod = ANY ($2) "
                                             + "AND registered_at < now() - make_interval(secs => $3) RETURNING namespace || '/' || pod AS key, ip")
@@ -71,7 +73,7 @@ public class NodeLeases {
                                         }
                                         return lease(node, renewedAt, heldKeys.size() - keys.size(), unknown, keys.stream().sorted().toList());
                                     });
-                        })));
+                        }))));
     }
 
     private NodeLease lease(String node, Instant renewedAt, int endpoints, List<String> unknown, List<String> removed) {

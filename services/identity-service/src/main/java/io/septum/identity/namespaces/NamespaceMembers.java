@@ -1,8 +1,8 @@
 package io.septum.identity.namespaces;
 
 import io.septum.identity.distribution.BucketChanges;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
 
 import java.util.Map;
 
@@ -10,11 +10,11 @@ import java.util.Map;
 public interface NamespaceMembers {
 
     /** How many endpoints the namespace has, read in the caller's transaction. */
-    Uni<Long> count(SqlConnection transaction, String namespace);
+    Future<Long> count(SqlConnection transaction, String namespace);
 
     /**
      * Gives every endpoint of the namespace the identity its labels have with the namespace's new labels, adding the
      * bucket writes that implies to {@code changes}. Runs in the caller's transaction.
      */
-    Uni<Void> relabel(SqlConnection transaction, String namespace, Map<String, String> namespaceLabels, BucketChanges changes);
+    Future<Void> relabel(SqlConnection transaction, String namespace, Map<String, String> namespaceLabels, BucketChanges changes);
 }
